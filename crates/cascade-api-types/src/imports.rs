@@ -1,0 +1,160 @@
+//! File imports and exports: the row shape of each kind (natural keys in
+//! place of ids, so a file from Excel or another system can name things the
+//! way people do) and the import job a client polls.
+
+use cascade_core::{CapabilityRating, Code, FunnelStage, Money, ProcurementStage, RepStatus};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::common::FieldError;
+use crate::customers::HospitalGrade;
+use crate::org::OrgUnitKind;
+use crate::pipeline::VisitKind;
+
+/// What a file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ImportKind {
+    OrgUnits,
+    Reps,
+    Customers,
+    SalesRecords,
+    Opportunities,
+    Visits,
+}
+
+impl ImportKind {
+    pub const ALL: [ImportKind; 6] =
+        [Self::OrgUnits, Self::Reps, Self::Customers, Self::SalesRecords, Self::Opportunities, Self::Visits];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImportKind::OrgUnits => "org_units",
+            ImportKind::Reps => "reps",
+            ImportKind::Customers => "customers",
+            ImportKind::SalesRecords => "sales_records",
+            ImportKind::Opportunities => "opportunities",
+            ImportKind::Visits => "visits",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s.trim().replace('-', "_"))
+    }
+}
+
+/// File format of an import or export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum FileFormat {
+    /// UTF-8 (a BOM is accepted), comma-separated, header row first.
+    Csv,
+    /// Office Open XML workbook; the first sheet is read, header row first.
+    Xlsx,
+}
+
+/// An org unit row. `parent_code` is empty only for the company root; rows
+/// may come in any order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgUnitRow {
+    pub code: Code,
+    pub name: String,
+    pub kind: OrgUnitKind,
+    pub parent_code: Option<Code>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RepRow {
+    pub employee_no: Code,
+    pub name: String,
+    pub unit_code: Code,
+    pub rating: CapabilityRating,
+    pub hire_date: NaiveDate,
+    pub status: RepStatus,
+    pub status_since: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerRow {
+    pub code: Code,
+    pub name: String,
+    pub grade: HospitalGrade,
+    pub province: String,
+    pub city: String,
+    pub unit_code: Code,
+    pub owner_employee_no: Option<Code>,
+    pub stage: ProcurementStage,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SalesRow {
+    pub doc_id: Code,
+    pub customer_code: Code,
+    pub product_line_code: Code,
+    pub booked_on: NaiveDate,
+    /// Negative for credit notes.
+    pub amount: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpportunityRow {
+    pub external_id: Code,
+    pub name: String,
+    pub customer_code: Code,
+    pub owner_employee_no: Code,
+    pub product_line_code: Code,
+    pub amount: Money,
+    pub expected_close: NaiveDate,
+    pub stage: FunnelStage,
+    pub lost_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitRow {
+    pub external_id: Code,
+    pub employee_no: Code,
+    pub customer_code: Code,
+    pub visit_date: NaiveDate,
+    pub kind: VisitKind,
+    pub notes: String,
+}
+
+/// Where an import job stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ImportStatus {
+    /// Reading and checking every row; nothing is written yet.
+    Validating,
+    /// Every row passed; writing them in one transaction.
+    Writing,
+    /// All rows committed.
+    Succeeded,
+    /// Nothing committed; `errors` says why.
+    Failed,
+}
+
+/// An import job: submitted with the file, then polled until it ends.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportJob {
+    pub id: i64,
+    pub kind: ImportKind,
+    pub format: FileFormat,
+    pub status: ImportStatus,
+    /// Data rows in the file (known after validation; 0 before).
+    pub rows_total: u64,
+    /// Rows checked (while validating) or written (while writing).
+    pub rows_done: u64,
+    /// Rows that changed something; rows identical to what is stored are not
+    /// counted, so importing the same file twice reports 0 the second time.
+    pub rows_changed: u64,
+    /// The first bad rows, with column and reason (capped).
+    pub errors: Vec<FieldError>,
+    /// How many errors there were in all.
+    pub total_errors: u64,
+    pub created_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+}

@@ -1,0 +1,116 @@
+//! Sales reps and login identities.
+
+use cascade_core::{CapabilityRating, Code, RepStatus};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::common::{double_option, page};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Rep {
+    pub id: i64,
+    /// Employee number (工号): the natural key imports match on.
+    pub employee_no: Code,
+    pub name: String,
+    pub unit_id: i64,
+    pub status: RepStatus,
+    /// Since when the status holds (hire date for a rep who was never away).
+    pub status_since: NaiveDate,
+    pub rating: CapabilityRating,
+    pub hire_date: NaiveDate,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewRep {
+    pub employee_no: Code,
+    pub name: String,
+    pub unit_id: i64,
+    pub rating: CapabilityRating,
+    pub hire_date: NaiveDate,
+    /// Defaults to `active`.
+    #[serde(default)]
+    pub status: Option<RepStatus>,
+    /// Defaults to the hire date; required when the status is not `active`.
+    #[serde(default)]
+    pub status_since: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RepPatch {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub unit_id: Option<i64>,
+    #[serde(default)]
+    pub rating: Option<CapabilityRating>,
+    #[serde(default)]
+    pub hire_date: Option<NaiveDate>,
+    /// A status change needs `status_since`, its effective date.
+    #[serde(default)]
+    pub status: Option<RepStatus>,
+    #[serde(default)]
+    pub status_since: Option<NaiveDate>,
+}
+
+page!(
+    /// A page of reps.
+    RepPage,
+    Rep
+);
+
+/// A login identity. Roles and passwords are managed by the access API.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct User {
+    pub id: i64,
+    pub username: Code,
+    pub display_name: String,
+    /// The rep this person is, if they sell.
+    pub rep_id: Option<i64>,
+    /// DingTalk `userid`, for in-app login and push.
+    pub dingtalk_userid: Option<String>,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewUser {
+    pub username: Code,
+    pub display_name: String,
+    #[serde(default)]
+    pub rep_id: Option<i64>,
+    #[serde(default)]
+    pub dingtalk_userid: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UserPatch {
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default, deserialize_with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub rep_id: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub dingtalk_userid: Option<Option<String>>,
+    #[serde(default)]
+    pub active: Option<bool>,
+}
+
+page!(
+    /// A page of users.
+    UserPage,
+    User
+);

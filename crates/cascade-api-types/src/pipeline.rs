@@ -1,0 +1,159 @@
+//! Opportunities (deals) with their funnel history, and customer visits.
+
+use cascade_core::{FunnelStage, Money};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::common::page;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Opportunity {
+    pub id: i64,
+    /// Optional external key (e.g. a Salesforce Opportunity Id) imports match on.
+    pub external_id: Option<String>,
+    pub name: String,
+    pub customer_id: i64,
+    pub owner_rep_id: i64,
+    pub product_line_id: i64,
+    pub amount: Money,
+    pub expected_close: NaiveDate,
+    pub stage: FunnelStage,
+    /// Required when the stage is `lost`.
+    pub lost_reason: Option<String>,
+    pub stage_changed_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewOpportunity {
+    #[serde(default)]
+    pub external_id: Option<String>,
+    pub name: String,
+    pub customer_id: i64,
+    pub owner_rep_id: i64,
+    pub product_line_id: i64,
+    /// Not negative.
+    pub amount: Money,
+    pub expected_close: NaiveDate,
+    /// Defaults to `lead`.
+    #[serde(default)]
+    pub stage: Option<FunnelStage>,
+    #[serde(default)]
+    pub lost_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct OpportunityPatch {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub owner_rep_id: Option<i64>,
+    #[serde(default)]
+    pub product_line_id: Option<i64>,
+    #[serde(default)]
+    pub amount: Option<Money>,
+    /// A change of the expected close date is kept in the history (a slip).
+    #[serde(default)]
+    pub expected_close: Option<NaiveDate>,
+    #[serde(default)]
+    pub stage: Option<FunnelStage>,
+    #[serde(default)]
+    pub lost_reason: Option<String>,
+}
+
+page!(
+    /// A page of opportunities.
+    OpportunityPage,
+    Opportunity
+);
+
+/// One change of an opportunity's stage or expected close date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OpportunityChange {
+    pub id: i64,
+    pub from_stage: Option<FunnelStage>,
+    pub to_stage: FunnelStage,
+    pub from_close: Option<NaiveDate>,
+    pub to_close: NaiveDate,
+    pub changed_at: DateTime<Utc>,
+}
+
+/// How a visit was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum VisitKind {
+    OnSite,
+    Phone,
+    Online,
+    Meeting,
+}
+
+impl VisitKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VisitKind::OnSite => "on_site",
+            VisitKind::Phone => "phone",
+            VisitKind::Online => "online",
+            VisitKind::Meeting => "meeting",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::OnSite, Self::Phone, Self::Online, Self::Meeting].into_iter().find(|k| k.as_str() == s.trim())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Visit {
+    pub id: i64,
+    pub external_id: Option<String>,
+    pub rep_id: i64,
+    pub customer_id: i64,
+    pub visit_date: NaiveDate,
+    pub kind: VisitKind,
+    pub notes: String,
+    /// True when this is the rep's first visit to this customer.
+    pub new_customer: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewVisit {
+    #[serde(default)]
+    pub external_id: Option<String>,
+    pub rep_id: i64,
+    pub customer_id: i64,
+    pub visit_date: NaiveDate,
+    pub kind: VisitKind,
+    #[serde(default)]
+    pub notes: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct VisitPatch {
+    #[serde(default)]
+    pub visit_date: Option<NaiveDate>,
+    #[serde(default)]
+    pub kind: Option<VisitKind>,
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+page!(
+    /// A page of visits.
+    VisitPage,
+    Visit
+);

@@ -1,0 +1,15 @@
+//! Cascade's pure domain model.
+//!
+//! Everything here is synchronous and free of I/O, HTTP, SQL and server time
+//! zones: values are parsed once at the edge (`parse(..) -> Result`) and are
+//! valid from then on. The store and the server build on these types.
+
+pub mod money;
+pub mod period;
+pub mod stage;
+pub mod text;
+
+pub use money::{Money, MoneyError};
+pub use period::{Period, PeriodError, PeriodKind};
+pub use stage::{CapabilityRating, FunnelStage, ProcurementStage, RepStatus, StageError};
+pub use text::{parse_name, parse_note, Code, TextError};

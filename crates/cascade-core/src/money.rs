@@ -1,0 +1,172 @@
+//! Exact money. Amounts are decimals in the company's currency with at most two
+//! decimal places (fen); the database keeps them as integer fen. No float ever
+//! touches a `Money`.
+
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// The largest amount Cascade accepts, in yuan: 10^15 fen fits an `i64` with
+/// room for sums of millions of rows.
+const MAX_ABS_YUAN: i64 = 10_000_000_000_000;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MoneyError {
+    #[error("is not a decimal number")]
+    NotANumber,
+    #[error("has more than two decimal places (the smallest unit is 0.01)")]
+    TooPrecise,
+    #[error("is out of range (at most 10000000000000 in absolute value)")]
+    OutOfRange,
+    #[error("must not be negative")]
+    Negative,
+}
+
+/// An exact amount of money with at most two decimal places.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[serde(try_from = "Decimal", into = "Decimal")]
+pub struct Money(Decimal);
+
+impl Money {
+    pub const ZERO: Money = Money(Decimal::ZERO);
+
+    /// Accepts any decimal with at most two decimal places inside the range.
+    pub fn parse(value: Decimal) -> Result<Self, MoneyError> {
+        let normalized = value.normalize();
+        if normalized.scale() > 2 {
+            return Err(MoneyError::TooPrecise);
+        }
+        if normalized.abs() > Decimal::from(MAX_ABS_YUAN) {
+            return Err(MoneyError::OutOfRange);
+        }
+        let mut v = normalized;
+        v.rescale(2);
+        Ok(Money(v))
+    }
+
+    /// Like [`Money::parse`], and refuses negative amounts.
+    pub fn parse_non_negative(value: Decimal) -> Result<Self, MoneyError> {
+        let m = Self::parse(value)?;
+        if m.is_negative() {
+            return Err(MoneyError::Negative);
+        }
+        Ok(m)
+    }
+
+    /// Parses text such as `1250.5` or `-30.00`; thousands separators are not
+    /// accepted because `1,250` is ambiguous across locales.
+    pub fn parse_str(text: &str) -> Result<Self, MoneyError> {
+        let d = Decimal::from_str(text.trim()).map_err(|_| MoneyError::NotANumber)?;
+        Self::parse(d)
+    }
+
+    pub fn from_fen(fen: i64) -> Self {
+        Money(Decimal::new(fen, 2))
+    }
+
+    /// The amount in fen. Exact because a `Money` never has more than two
+    /// decimal places and stays inside the range.
+    pub fn fen(self) -> i64 {
+        let mut d = self.0;
+        d.rescale(2);
+        i64::try_from(d.mantissa()).unwrap_or(if d.is_sign_negative() { i64::MIN } else { i64::MAX })
+    }
+
+    pub fn amount(self) -> Decimal {
+        self.0
+    }
+
+    pub fn is_negative(self) -> bool {
+        self.0.is_sign_negative() && !self.0.is_zero()
+    }
+}
+
+impl TryFrom<Decimal> for Money {
+    type Error = MoneyError;
+    fn try_from(value: Decimal) -> Result<Self, Self::Error> {
+        Money::parse(value)
+    }
+}
+
+impl From<Money> for Decimal {
+    fn from(m: Money) -> Decimal {
+        m.0
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn parses_and_keeps_two_places() {
+        assert_eq!(Money::parse_str("1250.5").unwrap().to_string(), "1250.50");
+        assert_eq!(Money::parse_str(" -30 ").unwrap().fen(), -3000);
+        assert_eq!(Money::parse_str("0.010").unwrap().fen(), 1);
+    }
+
+    #[test]
+    fn refuses_fractions_of_a_fen() {
+        assert_eq!(Money::parse_str("1.005"), Err(MoneyError::TooPrecise));
+    }
+
+    #[test]
+    fn refuses_garbage_and_overflow() {
+        assert_eq!(Money::parse_str("12,5"), Err(MoneyError::NotANumber));
+        assert_eq!(Money::parse_str("abc"), Err(MoneyError::NotANumber));
+        assert_eq!(Money::parse_str("10000000000000.01"), Err(MoneyError::OutOfRange));
+    }
+
+    #[test]
+    fn non_negative_refuses_credit_notes() {
+        assert_eq!(Money::parse_non_negative(Decimal::new(-1, 2)), Err(MoneyError::Negative));
+        assert!(Money::parse_non_negative(Decimal::ZERO).is_ok());
+    }
+
+    #[test]
+    fn serde_is_a_string_and_refuses_fractions_of_a_fen() {
+        let m: Money = serde_json::from_str("\"99.90\"").unwrap();
+        assert_eq!(serde_json::to_string(&m).unwrap(), "\"99.90\"");
+        assert!(serde_json::from_str::<Money>("\"0.001\"").is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn fen_round_trips(fen in -1_000_000_000_000_000i64..1_000_000_000_000_000i64) {
+            let m = Money::from_fen(fen);
+            prop_assert_eq!(m.fen(), fen);
+            prop_assert_eq!(Money::parse_str(&m.to_string()).unwrap(), m);
+        }
+    }
+}
+
+#[cfg(feature = "openapi")]
+mod schema {
+    use super::Money;
+    use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+    use utoipa::openapi::RefOr;
+
+    impl utoipa::PartialSchema for Money {
+        fn schema() -> RefOr<Schema> {
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some(r"^-?[0-9]{1,14}(\.[0-9]{1,2})?$"))
+                .description(Some(
+                    "An exact amount in the company's currency, as a decimal string with at most two decimal places.",
+                ))
+                .examples([serde_json::json!("1250000.00")])
+                .into()
+        }
+    }
+
+    impl utoipa::ToSchema for Money {}
+}

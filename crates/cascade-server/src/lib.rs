@@ -1,0 +1,12 @@
+//! Cascade's server: configuration, the actix application, the REST API and
+//! the `cascade` command line (see `main.rs`).
+
+pub mod config;
+pub mod error;
+pub mod extract;
+pub mod openapi;
+pub mod routes;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+pub mod validate;

@@ -1,0 +1,112 @@
+//! `/customers`: hospitals and their procurement stage history.
+
+use actix_web::{delete, get, patch, post, web, HttpResponse};
+use cascade_api_types::{Customer, CustomerPage, CustomerPatch, HospitalGrade, NewCustomer, StageChange};
+use cascade_core::ProcurementStage;
+use cascade_store::CustomerFilter;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::{caller_scope, created, list_query, page};
+use crate::error::docs::{BadInput, BadQuery, Conflict, NotFound};
+use crate::error::{ApiError, Errors};
+use crate::extract::{Json, Query};
+use crate::state::AppState;
+use crate::validate;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list).service(create).service(get_one).service(update).service(remove).service(stage_history);
+}
+
+list_query!(
+    /// Filters of the customer list.
+    CustomerQuery {
+        /// Customers of this unit and every unit below it.
+        unit_id: Option<i64>,
+        owner_rep_id: Option<i64>,
+        stage: Option<ProcurementStage>,
+        grade: Option<HospitalGrade>,
+        /// Province as an address, e.g. 广东.
+        province: Option<String>,
+        /// Substring of code, name or city.
+        q: Option<String>,
+    }
+);
+
+/// List customers. Sort keys: `id`, `code`, `name`, `province`.
+#[utoipa::path(tag = "customers", params(CustomerQuery), responses((status = 200, body = CustomerPage), BadQuery))]
+#[get("/customers")]
+pub async fn list(state: web::Data<AppState>, q: Query<CustomerQuery>) -> Result<web::Json<CustomerPage>, ApiError> {
+    let q = q.0;
+    let filter = CustomerFilter {
+        unit_id: q.unit_id,
+        owner_rep_id: q.owner_rep_id,
+        stage: q.stage,
+        grade: q.grade,
+        province: q.province.clone(),
+        q: q.q.clone(),
+    };
+    let p = state.store.list_customers(&caller_scope(), &filter, &q.list_params()).await?;
+    Ok(web::Json(page(p, |items, next_cursor| CustomerPage { items, next_cursor })))
+}
+
+/// Create a customer; its first stage opens the stage history.
+#[utoipa::path(tag = "customers", request_body = NewCustomer, responses((status = 201, body = Customer), BadInput, Conflict))]
+#[post("/customers")]
+pub async fn create(state: web::Data<AppState>, body: Json<NewCustomer>) -> Result<HttpResponse, ApiError> {
+    let mut new = body.0;
+    let mut errs = Errors::default();
+    validate::name(&mut errs, "name", &mut new.name);
+    validate::name(&mut errs, "province", &mut new.province);
+    validate::name(&mut errs, "city", &mut new.city);
+    errs.finish()?;
+    let c = state.store.create_customer(&caller_scope(), &new).await?;
+    Ok(created("customers", c.id, &c))
+}
+
+/// Get one customer.
+#[utoipa::path(tag = "customers", params(("id" = i64, Path)), responses((status = 200, body = Customer), NotFound))]
+#[get("/customers/{id}")]
+pub async fn get_one(state: web::Data<AppState>, id: web::Path<i64>) -> Result<web::Json<Customer>, ApiError> {
+    Ok(web::Json(state.store.get_customer(&caller_scope(), *id).await?))
+}
+
+/// Change a customer. A new `stage` is appended to the stage history with `stage_note`.
+#[utoipa::path(
+    tag = "customers",
+    params(("id" = i64, Path)),
+    request_body = CustomerPatch,
+    responses((status = 200, body = Customer), BadInput, NotFound)
+)]
+#[patch("/customers/{id}")]
+pub async fn update(
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    body: Json<CustomerPatch>,
+) -> Result<web::Json<Customer>, ApiError> {
+    let mut patch = body.0;
+    let mut errs = Errors::default();
+    validate::opt_name(&mut errs, "name", &mut patch.name);
+    validate::opt_name(&mut errs, "province", &mut patch.province);
+    validate::opt_name(&mut errs, "city", &mut patch.city);
+    validate::opt_note(&mut errs, "stage_note", &mut patch.stage_note);
+    if patch.stage_note.is_some() && patch.stage.is_none() {
+        errs.push("stage_note", "only goes with a stage change");
+    }
+    errs.finish()?;
+    Ok(web::Json(state.store.update_customer(&caller_scope(), *id, &patch).await?))
+}
+
+/// Delete a customer with no sales, opportunities or visits.
+#[utoipa::path(tag = "customers", params(("id" = i64, Path)), responses((status = 204, description = "Deleted"), NotFound, Conflict))]
+#[delete("/customers/{id}")]
+pub async fn remove(state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    state.store.delete_customer(&caller_scope(), *id).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// A customer's procurement stage history, oldest first.
+#[utoipa::path(tag = "customers", params(("id" = i64, Path)), responses((status = 200, body = Vec<StageChange>), NotFound))]
+#[get("/customers/{id}/stage-history")]
+pub async fn stage_history(state: web::Data<AppState>, id: web::Path<i64>) -> Result<web::Json<Vec<StageChange>>, ApiError> {
+    Ok(web::Json(state.store.customer_stage_history(&caller_scope(), *id).await?))
+}

@@ -1,0 +1,122 @@
+//! `/opportunities`: deals in the funnel and their history.
+
+use actix_web::{delete, get, patch, post, web, HttpResponse};
+use cascade_api_types::{NewOpportunity, Opportunity, OpportunityChange, OpportunityPage, OpportunityPatch};
+use cascade_core::FunnelStage;
+use cascade_store::OpportunityFilter;
+use chrono::NaiveDate;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::{caller_scope, created, list_query, page};
+use crate::error::docs::{BadInput, BadQuery, Conflict, NotFound};
+use crate::error::{ApiError, Errors};
+use crate::extract::{Json, Query};
+use crate::state::AppState;
+use crate::validate;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list).service(create).service(get_one).service(update).service(remove).service(history);
+}
+
+list_query!(
+    /// Filters of the opportunity list.
+    OpportunityQuery {
+        /// Deals of customers of this unit and every unit below it.
+        unit_id: Option<i64>,
+        customer_id: Option<i64>,
+        owner_rep_id: Option<i64>,
+        product_line_id: Option<i64>,
+        stage: Option<FunnelStage>,
+        /// `true`: only deals neither paid nor lost.
+        open: Option<bool>,
+        /// Expected close on or after this date.
+        close_from: Option<NaiveDate>,
+        /// Expected close on or before this date.
+        close_to: Option<NaiveDate>,
+    }
+);
+
+fn check_text(errs: &mut Errors, name: &mut Option<String>, external_id: &Option<String>, lost_reason: &mut Option<String>) {
+    validate::opt_name(errs, "name", name);
+    validate::opt_note(errs, "lost_reason", lost_reason);
+    if let Some(x) = external_id {
+        if let Err(e) = cascade_core::Code::parse(x) {
+            errs.push("external_id", e.to_string());
+        }
+    }
+}
+
+/// List opportunities. Sort keys: `id`, `expected_close`, `amount`, `name`.
+#[utoipa::path(tag = "opportunities", params(OpportunityQuery), responses((status = 200, body = OpportunityPage), BadQuery))]
+#[get("/opportunities")]
+pub async fn list(state: web::Data<AppState>, q: Query<OpportunityQuery>) -> Result<web::Json<OpportunityPage>, ApiError> {
+    let q = q.0;
+    let filter = OpportunityFilter {
+        unit_id: q.unit_id,
+        customer_id: q.customer_id,
+        owner_rep_id: q.owner_rep_id,
+        product_line_id: q.product_line_id,
+        stage: q.stage,
+        open: q.open,
+        close_from: q.close_from,
+        close_to: q.close_to,
+    };
+    let p = state.store.list_opportunities(&caller_scope(), &filter, &q.list_params()).await?;
+    Ok(web::Json(page(p, |items, next_cursor| OpportunityPage { items, next_cursor })))
+}
+
+/// Create an opportunity (stage `lead` unless given; `lost` needs a reason).
+#[utoipa::path(tag = "opportunities", request_body = NewOpportunity, responses((status = 201, body = Opportunity), BadInput, Conflict))]
+#[post("/opportunities")]
+pub async fn create(state: web::Data<AppState>, body: Json<NewOpportunity>) -> Result<HttpResponse, ApiError> {
+    let mut new = body.0;
+    let mut errs = Errors::default();
+    let mut name = Some(std::mem::take(&mut new.name));
+    check_text(&mut errs, &mut name, &new.external_id, &mut new.lost_reason);
+    new.name = name.unwrap_or_default();
+    errs.finish()?;
+    let o = state.store.create_opportunity(&caller_scope(), &new).await?;
+    Ok(created("opportunities", o.id, &o))
+}
+
+/// Get one opportunity.
+#[utoipa::path(tag = "opportunities", params(("id" = i64, Path)), responses((status = 200, body = Opportunity), NotFound))]
+#[get("/opportunities/{id}")]
+pub async fn get_one(state: web::Data<AppState>, id: web::Path<i64>) -> Result<web::Json<Opportunity>, ApiError> {
+    Ok(web::Json(state.store.get_opportunity(&caller_scope(), *id).await?))
+}
+
+/// Change an opportunity. Stage moves and close-date slips are kept in its history.
+#[utoipa::path(
+    tag = "opportunities",
+    params(("id" = i64, Path)),
+    request_body = OpportunityPatch,
+    responses((status = 200, body = Opportunity), BadInput, NotFound)
+)]
+#[patch("/opportunities/{id}")]
+pub async fn update(
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    body: Json<OpportunityPatch>,
+) -> Result<web::Json<Opportunity>, ApiError> {
+    let mut patch = body.0;
+    let mut errs = Errors::default();
+    check_text(&mut errs, &mut patch.name, &None, &mut patch.lost_reason);
+    errs.finish()?;
+    Ok(web::Json(state.store.update_opportunity(&caller_scope(), *id, &patch).await?))
+}
+
+/// Delete an opportunity.
+#[utoipa::path(tag = "opportunities", params(("id" = i64, Path)), responses((status = 204, description = "Deleted"), NotFound))]
+#[delete("/opportunities/{id}")]
+pub async fn remove(state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    state.store.delete_opportunity(&caller_scope(), *id).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// An opportunity's stage and expected-close history, oldest first.
+#[utoipa::path(tag = "opportunities", params(("id" = i64, Path)), responses((status = 200, body = Vec<OpportunityChange>), NotFound))]
+#[get("/opportunities/{id}/history")]
+pub async fn history(state: web::Data<AppState>, id: web::Path<i64>) -> Result<web::Json<Vec<OpportunityChange>>, ApiError> {
+    Ok(web::Json(state.store.opportunity_history(&caller_scope(), *id).await?))
+}

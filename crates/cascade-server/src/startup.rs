@@ -1,0 +1,129 @@
+//! Building and running the HTTP server. `Application::build` binds the
+//! address it is given (port 0 in tests) so tests can start the real server.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
+use cascade_store::Store;
+use tracing_actix_web::TracingLogger;
+use utoipa::OpenApi;
+use utoipa_actix_web::{scope, AppExt, UtoipaApp};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::config::Settings;
+use crate::error::ApiError;
+use crate::extract::JsonLimit;
+use crate::openapi::ApiDoc;
+use crate::routes;
+use crate::state::AppState;
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    store: Arc<dyn Store>,
+}
+
+impl Application {
+    /// Connects to and migrates the database, then binds the server.
+    pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        let store = cascade_store::connect(&settings.database.url, settings.database.max_connections).await?;
+        store.migrate().await?;
+        Self::build_with_store(settings, store)
+    }
+
+    pub fn build_with_store(settings: Settings, store: Arc<dyn Store>) -> anyhow::Result<Application> {
+        let listener = TcpListener::bind((settings.server.host.as_str(), settings.server.port))
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}:{}: {e}", settings.server.host, settings.server.port))?;
+        let port = listener.local_addr()?.port();
+        let static_dir = settings.server.static_dir.clone();
+        let json_limit = settings.server.max_json_bytes;
+        let state = web::Data::new(AppState { store: store.clone(), settings });
+        let server = HttpServer::new(move || {
+            let (app, api) = api_app(App::new().into_utoipa_app()).split_for_parts();
+            let app = app
+                .app_data(state.clone())
+                .app_data(JsonLimit(json_limit))
+                // A path segment that cannot be an id names no resource.
+                .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::NotFound("resource").into()))
+                .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", api))
+                .service(web::scope("/api").default_service(web::to(api_not_found)));
+            with_spa(app, &static_dir).wrap(TracingLogger::default())
+        })
+        .listen(listener)?
+        .shutdown_timeout(30)
+        .run();
+        Ok(Application { port, server, store })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until SIGTERM or SIGINT, then finishes in-flight requests and
+    /// closes the database pool.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let result = self.server.await;
+        tracing::info!("server stopped; closing the database");
+        self.store.close().await;
+        result
+    }
+}
+
+/// Registers every documented route on a utoipa app.
+fn api_app<T>(app: UtoipaApp<T>) -> UtoipaApp<T>
+where
+    T: ServiceFactory<ServiceRequest, Config = (), Response = ServiceResponse, Error = actix_web::Error, InitError = ()>,
+{
+    app.openapi(ApiDoc::openapi())
+        .service(routes::system::healthz)
+        .service(routes::system::readyz)
+        .service(scope::scope("/api/v1").configure(routes::configure).default_service(web::to(api_not_found)))
+}
+
+/// The OpenAPI document of exactly the routes the server registers.
+pub fn openapi_of_routes() -> utoipa::openapi::OpenApi {
+    api_app(App::new().into_utoipa_app()).split_for_parts().1
+}
+
+async fn api_not_found(req: HttpRequest) -> HttpResponse {
+    let mut p = ApiError::NotFound("endpoint").problem();
+    p.detail = Some(format!("no endpoint {} {}; see /api/docs", req.method(), req.path()));
+    crate::error::problem_response(&p)
+}
+
+/// Serves the SPA: its files, and `index.html` for client-side routes.
+fn with_spa<T>(app: App<T>, dir: &PathBuf) -> App<T>
+where
+    T: ServiceFactory<ServiceRequest, Config = (), Response = ServiceResponse, Error = actix_web::Error, InitError = ()>,
+{
+    if dir.join("index.html").is_file() {
+        let index = dir.join("index.html");
+        app.service(actix_files::Files::new("/", dir).index_file("index.html").default_handler(web::to(
+            move |req: HttpRequest| {
+                let index = index.clone();
+                async move {
+                    match actix_files::NamedFile::open_async(&index).await {
+                        Ok(f) => f.into_response(&req),
+                        Err(e) => ApiError::Internal(anyhow::anyhow!("index.html: {e}")).into(),
+                    }
+                }
+            },
+        )))
+    } else {
+        app.default_service(web::to(|| async {
+            HttpResponse::Ok().content_type("text/html; charset=utf-8").body(
+                "<!doctype html><title>Cascade</title><p>The Cascade API is running (see <a href=\"/api/docs/\">/api/docs</a>). \
+                 The web app is not built: run <code>make run</code>.</p>",
+            )
+        }))
+    }
+}
+
+impl From<ApiError> for HttpResponse {
+    fn from(e: ApiError) -> HttpResponse {
+        actix_web::ResponseError::error_response(&e)
+    }
+}

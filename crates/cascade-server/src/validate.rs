@@ -1,0 +1,35 @@
+//! Checks of request bodies that serde cannot express: trimmed, bounded
+//! names and notes. Every problem is collected so a client sees all at once.
+
+use cascade_core::{parse_name, parse_note};
+
+use crate::error::Errors;
+
+pub const NAME_MAX: usize = 100;
+pub const NOTE_MAX: usize = 2000;
+
+/// Trims a required name in place, or records why it is refused.
+pub fn name(errs: &mut Errors, field: &str, value: &mut String) {
+    if let Some(v) = errs.check(field, parse_name(value, NAME_MAX)) {
+        *value = v;
+    }
+}
+
+pub fn opt_name(errs: &mut Errors, field: &str, value: &mut Option<String>) {
+    if let Some(v) = value {
+        name(errs, field, v);
+    }
+}
+
+/// Trims free text in place (may be empty), or records why it is refused.
+pub fn note(errs: &mut Errors, field: &str, value: &mut String) {
+    if let Some(v) = errs.check(field, parse_note(value, NOTE_MAX)) {
+        *value = v;
+    }
+}
+
+pub fn opt_note(errs: &mut Errors, field: &str, value: &mut Option<String>) {
+    if let Some(v) = value {
+        note(errs, field, v);
+    }
+}

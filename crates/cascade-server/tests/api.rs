@@ -1,0 +1,269 @@
+//! The REST API end to end: the real server on a random port, over HTTP,
+//! against a fresh SQLite and a fresh PostgreSQL database.
+
+mod common;
+
+use cascade_store::Backend;
+use common::{fields, TestApp};
+use serde_json::{json, Value};
+
+macro_rules! both {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite { $(#[tokio::test] async fn $name() { super::$name(super::TestApp::spawn(super::Backend::Sqlite).await).await })+ }
+        mod postgres { $(#[tokio::test] async fn $name() { super::$name(super::TestApp::spawn(super::Backend::Postgres).await).await })+ }
+    };
+}
+
+both!(
+    health_readiness_and_company,
+    org_tree_over_http,
+    sales_model_round_trip,
+    bad_input_is_problem_json_naming_the_field,
+    lists_page_filter_and_sort,
+    unknown_routes_and_ids_are_404_problems,
+);
+
+/// HQ, one region, one province, one rep, one customer, one product line.
+async fn seed(app: &TestApp) -> (i64, i64, i64, i64, i64, i64) {
+    let hq = app.create("/api/v1/org-units", json!({"code": "HQ", "name": "华康医疗", "kind": "company"})).await;
+    let region =
+        app.create("/api/v1/org-units", json!({"code": "R-HN", "name": "华南大区", "kind": "region", "parent_id": hq})).await;
+    let gd = app
+        .create("/api/v1/org-units", json!({"code": "P-GD", "name": "广东省区", "kind": "province", "parent_id": region}))
+        .await;
+    let rep = app
+        .create(
+            "/api/v1/reps",
+            json!({"employee_no": "E00001", "name": "张三", "unit_id": gd, "rating": "A", "hire_date": "2023-03-01"}),
+        )
+        .await;
+    let cust = app
+        .create(
+            "/api/v1/customers",
+            json!({"code": "H-0001", "name": "中山大学附属第一医院", "grade": "三甲", "province": "广东", "city": "广州", "unit_id": gd, "owner_rep_id": rep}),
+        )
+        .await;
+    let pl = app.create("/api/v1/product-lines", json!({"code": "PL-IMG", "name": "医学影像"})).await;
+    (hq, region, gd, rep, cust, pl)
+}
+
+async fn health_readiness_and_company(app: TestApp) {
+    let (s, v) = app.get("/healthz").await;
+    assert_eq!((s, v["status"].as_str()), (200, Some("ok")));
+    let (s, v) = app.get("/readyz").await;
+    assert_eq!(s, 200);
+    assert_eq!(v["database"], app.db.store.backend().as_str());
+    let (_, v) = app.get("/api/v1/company").await;
+    assert_eq!(v["name"], Value::Null);
+    seed(&app).await;
+    let (_, v) = app.get("/api/v1/company").await;
+    assert_eq!(
+        (v["name"].as_str(), v["currency"].as_str(), v["time_zone"].as_str()),
+        (Some("华康医疗"), Some("CNY"), Some("Asia/Shanghai"))
+    );
+    let (s, v) = app.get("/api/v1/periods?year=2026&kind=quarter").await;
+    assert_eq!(s, 200);
+    assert_eq!(v.as_array().unwrap().len(), 4);
+    assert_eq!(v[1]["start"], "2026-04-01");
+}
+
+async fn org_tree_over_http(app: TestApp) {
+    let (hq, region, gd, rep, cust, _) = seed(&app).await;
+    let east =
+        app.create("/api/v1/org-units", json!({"code": "R-HD", "name": "华东大区", "kind": "region", "parent_id": hq})).await;
+    // Move the province; a cycle is refused with the field named.
+    let (s, v) = app.patch(&format!("/api/v1/org-units/{gd}"), json!({"parent_id": east, "name": "广东"})).await;
+    assert_eq!((s, v["parent_id"].as_i64(), v["name"].as_str()), (200, Some(east), Some("广东")));
+    let (s, v) = app.patch(&format!("/api/v1/org-units/{east}"), json!({"parent_id": gd})).await;
+    assert_eq!((s, fields(&v)), (422, vec!["parent_id".to_owned()]));
+    // A unit with children or people cannot be deleted; an empty one can.
+    let (s, v) = {
+        let r = app.client.delete(app.url(&format!("/api/v1/org-units/{east}"))).send().await.unwrap();
+        common::read(r).await
+    };
+    assert_eq!(s, 409, "{v}");
+    assert_eq!(app.delete(&format!("/api/v1/org-units/{region}")).await, 204);
+    assert_eq!(app.get(&format!("/api/v1/org-units/{region}")).await.0, 404);
+    let _ = (rep, cust);
+}
+
+async fn sales_model_round_trip(app: TestApp) {
+    let (_, _, gd, rep, cust, pl) = seed(&app).await;
+    // Customer stage change lands in the history.
+    let (s, v) =
+        app.patch(&format!("/api/v1/customers/{cust}"), json!({"stage": "in_hospital", "stage_note": "设备科已立项"})).await;
+    assert_eq!((s, v["stage"].as_str()), (200, Some("in_hospital")));
+    let (_, h) = app.get(&format!("/api/v1/customers/{cust}/stage-history")).await;
+    assert_eq!(h.as_array().unwrap().len(), 2);
+    assert_eq!(h[1]["note"], "设备科已立项");
+    // Opportunity with exact money and history of a slip.
+    let r = app
+        .client
+        .post(app.url("/api/v1/opportunities"))
+        .json(&json!({"name": "64排CT", "customer_id": cust, "owner_rep_id": rep, "product_line_id": pl, "amount": "3800000.00", "expected_close": "2026-06-28", "stage": "quote"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let location = r.headers().get("location").unwrap().to_str().unwrap().to_owned();
+    let (_, o) = app.get(&location).await;
+    assert_eq!(o["amount"], "3800000.00");
+    let id = o["id"].as_i64().unwrap();
+    app.patch(&format!("/api/v1/opportunities/{id}"), json!({"expected_close": "2026-07-15"})).await;
+    let (_, h) = app.get(&format!("/api/v1/opportunities/{id}/history")).await;
+    assert_eq!(h[1]["from_close"], "2026-06-28");
+    // Visits know the first one; sales records keep credit notes negative.
+    let (s, v) = app
+        .post(
+            "/api/v1/visits",
+            json!({"rep_id": rep, "customer_id": cust, "visit_date": "2026-05-06", "kind": "on_site", "notes": "拜访设备科"}),
+        )
+        .await;
+    assert_eq!((s, v["new_customer"].as_bool()), (201, Some(true)));
+    let (s, v) = app.post("/api/v1/sales-records", json!({"doc_id": "90000001-10", "customer_id": cust, "product_line_id": pl, "booked_on": "2026-04-30", "amount": "-1250.50"})).await;
+    assert_eq!((s, v["amount"].as_str()), (201, Some("-1250.50")));
+    // Users link to reps and DingTalk.
+    let (s, u) = app
+        .post(
+            "/api/v1/users",
+            json!({"username": "zhang.san", "display_name": "张三", "rep_id": rep, "dingtalk_userid": "dt-001"}),
+        )
+        .await;
+    assert_eq!((s, u["rep_id"].as_i64()), (201, Some(rep)));
+    // A rep who owns customers cannot be deleted; departing needs the date.
+    let (s, _) = {
+        let r = app.client.delete(app.url(&format!("/api/v1/reps/{rep}"))).send().await.unwrap();
+        common::read(r).await
+    };
+    assert_eq!(s, 409);
+    let (s, v) = app.patch(&format!("/api/v1/reps/{rep}"), json!({"status": "departed"})).await;
+    assert_eq!((s, fields(&v)), (422, vec!["status_since".to_owned()]));
+    let (s, v) = app.patch(&format!("/api/v1/reps/{rep}"), json!({"status": "departed", "status_since": "2026-05-20"})).await;
+    assert_eq!((s, v["status"].as_str()), (200, Some("departed")));
+    let _ = gd;
+}
+
+async fn bad_input_is_problem_json_naming_the_field(app: TestApp) {
+    let (_, _, gd, rep, cust, pl) = seed(&app).await;
+    let cases: Vec<(&str, Value, u16, Vec<&str>)> = vec![
+        (
+            "/api/v1/org-units",
+            json!({"code": "X", "name": "x", "kind": "region", "parent_id": gd, "colour": "red"}),
+            422,
+            vec!["colour"],
+        ),
+        ("/api/v1/org-units", json!({"code": "X", "kind": "region", "parent_id": gd}), 422, vec!["name"]),
+        ("/api/v1/org-units", json!({"code": "X Y", "name": "x", "kind": "region", "parent_id": gd}), 422, vec!["code"]),
+        ("/api/v1/org-units", json!({"code": "X", "name": "   ", "kind": "region", "parent_id": gd}), 422, vec!["name"]),
+        ("/api/v1/org-units", json!({"code": "X", "name": "x", "kind": "region", "parent_id": 999_999}), 422, vec!["parent_id"]),
+        ("/api/v1/org-units", json!({"code": "P-GD", "name": "x", "kind": "province", "parent_id": gd}), 409, vec!["code"]),
+        (
+            "/api/v1/reps",
+            json!({"employee_no": "E2", "name": "李四", "unit_id": gd, "rating": "S", "hire_date": "2024-01-01"}),
+            422,
+            vec!["rating"],
+        ),
+        (
+            "/api/v1/reps",
+            json!({"employee_no": "E2", "name": "李四", "unit_id": gd, "rating": "A", "hire_date": "2024-13-01"}),
+            422,
+            vec!["hire_date"],
+        ),
+        (
+            "/api/v1/opportunities",
+            json!({"name": "x", "customer_id": cust, "owner_rep_id": rep, "product_line_id": pl, "amount": "10.001", "expected_close": "2026-06-30"}),
+            422,
+            vec!["amount"],
+        ),
+        (
+            "/api/v1/opportunities",
+            json!({"name": "x", "customer_id": cust, "owner_rep_id": rep, "product_line_id": pl, "amount": "-5", "expected_close": "2026-06-30"}),
+            422,
+            vec!["amount"],
+        ),
+        (
+            "/api/v1/opportunities",
+            json!({"name": "x", "customer_id": 424242, "owner_rep_id": rep, "product_line_id": pl, "amount": "5", "expected_close": "2026-06-30"}),
+            422,
+            vec!["customer_id"],
+        ),
+        (
+            "/api/v1/sales-records",
+            json!({"doc_id": "D1", "customer_id": cust, "product_line_id": pl, "booked_on": "2026-02-30", "amount": "1"}),
+            422,
+            vec!["booked_on"],
+        ),
+        (
+            "/api/v1/customers",
+            json!({"code": "H2", "name": "x", "grade": "特级", "province": "广东", "city": "广州", "unit_id": gd}),
+            422,
+            vec!["grade"],
+        ),
+    ];
+    for (path, body, status, expect) in cases {
+        let (s, v) = app.post(path, body.clone()).await;
+        assert_eq!(s, status, "{path} {body}: {v}");
+        assert_eq!(fields(&v), expect, "{path} {body}: {v}");
+        assert!(v["title"].is_string() && v["type"].is_string() && v["status"] == status, "{v}");
+    }
+    // Not JSON at all, the wrong media type, and an oversized body.
+    let r = app
+        .client
+        .post(app.url("/api/v1/org-units"))
+        .header("content-type", "application/json")
+        .body("{nope")
+        .send()
+        .await
+        .unwrap();
+    let (s, v) = common::read(r).await;
+    assert_eq!((s, fields(&v)), (400, vec!["body".to_owned()]));
+    let r = app.client.post(app.url("/api/v1/org-units")).header("content-type", "text/plain").body("{}").send().await.unwrap();
+    assert_eq!(common::read(r).await.0, 415);
+    let big = json!({"code": "X", "name": "x".repeat(300_000), "kind": "region", "parent_id": gd});
+    assert_eq!(app.post("/api/v1/org-units", big).await.0, 413);
+    // Query parameters: unknown and malformed ones are refused too.
+    let (s, v) = app.get("/api/v1/customers?stage=signed").await;
+    assert_eq!((s, fields(&v)), (422, vec!["stage".to_owned()]));
+    let (s, v) = app.get("/api/v1/customers?stge=won").await;
+    assert_eq!((s, fields(&v)), (422, vec!["stge".to_owned()]));
+    let (s, v) = app.get("/api/v1/customers?sort=salary").await;
+    assert_eq!((s, fields(&v)), (422, vec!["sort".to_owned()]));
+    let (s, v) = app.get("/api/v1/customers?limit=100000").await;
+    assert_eq!((s, fields(&v)), (422, vec!["limit".to_owned()]));
+    let (s, v) = app.get("/api/v1/customers?cursor=bogus").await;
+    assert_eq!((s, fields(&v)), (422, vec!["cursor".to_owned()]));
+}
+
+async fn lists_page_filter_and_sort(app: TestApp) {
+    let (_, _, gd, _, _, _) = seed(&app).await;
+    for i in 0..12 {
+        app.create(
+            "/api/v1/customers",
+            json!({"code": format!("K{i:02}"), "name": format!("人民医院{i:02}"), "grade": if i % 2 == 0 { "二甲" } else { "三甲" }, "province": "广东", "city": "深圳", "unit_id": gd}),
+        )
+        .await;
+    }
+    let mut names = Vec::new();
+    let mut next = Some(String::new());
+    while let Some(cursor) = next {
+        let q = if cursor.is_empty() { String::new() } else { format!("&cursor={cursor}") };
+        let (s, v) = app.get(&format!("/api/v1/customers?grade=%E4%BA%8C%E7%94%B2&sort=name&order=desc&limit=4{q}")).await;
+        assert_eq!(s, 200, "{v}");
+        names.extend(v["items"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap().to_owned()));
+        next = v["next_cursor"].as_str().map(str::to_owned);
+    }
+    assert_eq!(names, ["人民医院10", "人民医院08", "人民医院06", "人民医院04", "人民医院02", "人民医院00"]);
+    let (_, v) = app.get("/api/v1/customers?q=%E5%8C%BB%E9%99%A211").await;
+    assert_eq!(v["items"].as_array().unwrap().len(), 1);
+}
+
+async fn unknown_routes_and_ids_are_404_problems(app: TestApp) {
+    assert_eq!(app.get("/api/v1/nothing-here").await.0, 404);
+    assert_eq!(app.get("/api/v2/customers").await.0, 404);
+    assert_eq!(app.get("/api/v1/customers/abc").await.0, 404);
+    assert_eq!(app.get("/api/v1/customers/123456").await.0, 404);
+    let r = app.client.get(app.url("/api/docs/")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let (s, doc) = app.get("/api/openapi.json").await;
+    assert_eq!((s, doc["openapi"].as_str()), (200, Some("3.1.0")));
+}

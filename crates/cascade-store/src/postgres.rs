@@ -1,0 +1,36 @@
+//! PostgreSQL: the production database.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+
+use crate::{Backend, StoreResult};
+
+pub(crate) type Db = sqlx::Postgres;
+
+#[path = "sql/mod.rs"]
+mod sql;
+
+pub(crate) use sql::SqlStore;
+
+pub(crate) const BACKEND: Backend = Backend::Postgres;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");
+
+impl SqlStore {
+    pub(crate) async fn connect(url: &str, max_connections: u32) -> StoreResult<Self> {
+        let options = PgConnectOptions::from_str(url)?;
+        let pool = PgPoolOptions::new()
+            .max_connections(max_connections.max(1))
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await?;
+        Ok(SqlStore { pool })
+    }
+
+    pub(crate) async fn run_migrations(&self) -> StoreResult<()> {
+        MIGRATOR.run(&self.pool).await.map_err(|e| sqlx::Error::Migrate(Box::new(e)))?;
+        Ok(())
+    }
+}

@@ -1,0 +1,84 @@
+//! The SQL both dialects share. This folder is compiled twice, once inside
+//! `sqlite.rs` and once inside `postgres.rs`, with `super::Db` naming that
+//! dialect's sqlx database; what is dialect-specific stays in those files.
+//! Placeholders are `$n`, which SQLite accepts too.
+
+mod customers;
+mod opportunities;
+mod org_units;
+mod product_lines;
+mod reps;
+mod sales;
+mod users;
+mod visits;
+
+use async_trait::async_trait;
+use chrono::{DateTime, SubsecRound, Utc};
+use sqlx::query::QueryAs;
+use sqlx::{Database, FromRow, Pool};
+
+use super::Db;
+use crate::list::{Arg, Query};
+use crate::{Backend, StoreError, StoreResult};
+
+pub(crate) struct SqlStore {
+    pub(super) pool: Pool<Db>,
+}
+
+#[async_trait]
+impl crate::Store for SqlStore {
+    fn backend(&self) -> Backend {
+        super::BACKEND
+    }
+
+    async fn migrate(&self) -> StoreResult<()> {
+        self.run_migrations().await
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+type Args<'q> = <Db as Database>::Arguments<'q>;
+
+/// Binds the query's arguments in order.
+fn bind_all<'q, O>(mut q: QueryAs<'q, Db, O, Args<'q>>, args: &'q [Arg]) -> QueryAs<'q, Db, O, Args<'q>> {
+    for a in args {
+        q = match a {
+            Arg::I64(v) => q.bind(*v),
+            Arg::Bool(v) => q.bind(*v),
+            Arg::Date(v) => q.bind(*v),
+            Arg::Text(v) => q.bind(v.as_str()),
+        };
+    }
+    q
+}
+
+/// Runs a built query and returns its rows.
+async fn fetch_rows<O>(pool: &Pool<Db>, q: &Query) -> StoreResult<Vec<O>>
+where
+    O: for<'r> FromRow<'r, <Db as Database>::Row> + Send + Unpin,
+{
+    Ok(bind_all(sqlx::query_as::<Db, O>(&q.sql), &q.args).fetch_all(pool).await?)
+}
+
+/// Instants are stored at microsecond precision (PostgreSQL's), so a value
+/// reads back exactly as it was written on both dialects.
+fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
+
+/// Parses a stored vocabulary word, or reports the row as corrupt.
+fn word<T, E>(value: &str, parse: impl FnOnce(&str) -> Result<T, E>, what: &str) -> StoreResult<T> {
+    parse(value).map_err(|_| StoreError::Corrupt(format!("{what} {value:?}")))
+}
+
+fn code(value: String) -> StoreResult<cascade_core::Code> {
+    cascade_core::Code::parse(&value).map_err(|_| StoreError::Corrupt(format!("code {value:?}")))
+}

@@ -1,0 +1,40 @@
+//! SQLite: the embedded default. One file, WAL journal, foreign keys on.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+use crate::{Backend, StoreResult};
+
+pub(crate) type Db = sqlx::Sqlite;
+
+#[path = "sql/mod.rs"]
+mod sql;
+
+pub(crate) use sql::SqlStore;
+
+pub(crate) const BACKEND: Backend = Backend::Sqlite;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
+
+impl SqlStore {
+    pub(crate) async fn connect(url: &str, max_connections: u32) -> StoreResult<Self> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        if let Some(dir) = options.get_filename().parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
+        }
+        let pool = SqlitePoolOptions::new().max_connections(max_connections.max(1)).connect_with(options).await?;
+        Ok(SqlStore { pool })
+    }
+
+    pub(crate) async fn run_migrations(&self) -> StoreResult<()> {
+        MIGRATOR.run(&self.pool).await.map_err(|e| sqlx::Error::Migrate(Box::new(e)))?;
+        Ok(())
+    }
+}

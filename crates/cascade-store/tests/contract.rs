@@ -1,0 +1,683 @@
+//! The storage contract: every test here runs against SQLite and PostgreSQL,
+//! and both must behave the same.
+
+use std::str::FromStr;
+
+use cascade_api_types::*;
+use cascade_core::{CapabilityRating, Code, FunnelStage, Money, ProcurementStage, RepStatus};
+use cascade_store::testing::TestDb;
+use cascade_store::*;
+use chrono::NaiveDate;
+
+macro_rules! contract {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test] async fn $name() { super::$name(super::TestDb::new(super::Backend::Sqlite).await).await })+
+        }
+        mod postgres {
+            $(#[tokio::test] async fn $name() { super::$name(super::TestDb::new(super::Backend::Postgres).await).await })+
+        }
+    };
+}
+
+contract!(
+    org_tree_create_move_and_cycles,
+    org_delete_rules,
+    scope_hides_other_regions,
+    rep_status_rules,
+    customer_stage_history,
+    opportunity_history_and_lost_reason,
+    visits_know_the_first_visit,
+    sales_records_filters_and_pages,
+    pagination_walks_every_row_once_in_every_sort,
+    unique_keys_conflict,
+    users_link_to_reps,
+    product_lines_in_use_cannot_be_deleted,
+    migrations_are_idempotent,
+);
+
+fn code(s: &str) -> Code {
+    Code::parse(s).unwrap()
+}
+
+fn date(s: &str) -> NaiveDate {
+    NaiveDate::from_str(s).unwrap()
+}
+
+fn all() -> Scope {
+    Scope::all()
+}
+
+async fn unit(db: &TestDb, c: &str, kind: OrgUnitKind, parent: Option<i64>) -> OrgUnit {
+    db.store
+        .create_org_unit(&all(), &NewOrgUnit { code: code(c), name: format!("unit {c}"), kind, parent_id: parent })
+        .await
+        .unwrap()
+}
+
+/// HQ with two regions, each with one province.
+struct Tree {
+    hq: OrgUnit,
+    south: OrgUnit,
+    east: OrgUnit,
+    gd: OrgUnit,
+    sh: OrgUnit,
+}
+
+async fn tree(db: &TestDb) -> Tree {
+    let hq = unit(db, "HQ", OrgUnitKind::Company, None).await;
+    let south = unit(db, "S", OrgUnitKind::Region, Some(hq.id)).await;
+    let east = unit(db, "E", OrgUnitKind::Region, Some(hq.id)).await;
+    let gd = unit(db, "GD", OrgUnitKind::Province, Some(south.id)).await;
+    let sh = unit(db, "SH", OrgUnitKind::Province, Some(east.id)).await;
+    Tree { hq, south, east, gd, sh }
+}
+
+async fn rep(db: &TestDb, no: &str, unit_id: i64) -> Rep {
+    db.store
+        .create_rep(
+            &all(),
+            &NewRep {
+                employee_no: code(no),
+                name: format!("rep {no}"),
+                unit_id,
+                rating: CapabilityRating::B,
+                hire_date: date("2024-01-15"),
+                status: None,
+                status_since: None,
+            },
+        )
+        .await
+        .unwrap()
+}
+
+async fn customer(db: &TestDb, c: &str, unit_id: i64, owner: Option<i64>) -> Customer {
+    db.store
+        .create_customer(
+            &all(),
+            &NewCustomer {
+                code: code(c),
+                name: format!("医院 {c}"),
+                grade: HospitalGrade::Tertiary3A,
+                province: "广东".into(),
+                city: "广州".into(),
+                unit_id,
+                owner_rep_id: owner,
+                stage: None,
+            },
+        )
+        .await
+        .unwrap()
+}
+
+async fn product(db: &TestDb, c: &str) -> ProductLine {
+    db.store.create_product_line(&NewProductLine { code: code(c), name: format!("line {c}") }).await.unwrap()
+}
+
+fn invalid_field(e: StoreError) -> String {
+    match e {
+        StoreError::Invalid { field, .. } => field,
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+}
+
+async fn org_tree_create_move_and_cycles(db: TestDb) {
+    let t = tree(&db).await;
+    assert_eq!(t.gd.depth, 2);
+    assert_eq!(db.store.root_org_unit().await.unwrap().unwrap().id, t.hq.id);
+    // A second root is refused.
+    let e = db
+        .store
+        .create_org_unit(&all(), &NewOrgUnit { code: code("HQ2"), name: "x".into(), kind: OrgUnitKind::Company, parent_id: None })
+        .await;
+    assert_eq!(invalid_field(e.unwrap_err()), "parent_id");
+    // Move a district under GD, then move GD (with its district) to the east region.
+    let district = unit(&db, "GZ", OrgUnitKind::District, Some(t.gd.id)).await;
+    let moved = db
+        .store
+        .update_org_unit(
+            &all(),
+            t.gd.id,
+            &OrgUnitPatch { parent_id: Some(Some(t.east.id)), name: Some("广东省区".into()), kind: None },
+        )
+        .await
+        .unwrap();
+    assert_eq!(moved.parent_id, Some(t.east.id));
+    assert_eq!(moved.name, "广东省区");
+    let east_scope = db.store.scope_of_unit(t.east.id).await.unwrap();
+    let d = db.store.get_org_unit(&east_scope, district.id).await.unwrap();
+    assert_eq!(d.depth, 3);
+    assert!(matches!(
+        db.store.get_org_unit(&db.store.scope_of_unit(t.south.id).await.unwrap(), district.id).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    // No unit may move under itself or a descendant.
+    let e = db
+        .store
+        .update_org_unit(&all(), t.east.id, &OrgUnitPatch { parent_id: Some(Some(district.id)), ..Default::default() })
+        .await;
+    assert_eq!(invalid_field(e.unwrap_err()), "parent_id");
+    let e = db
+        .store
+        .update_org_unit(&all(), t.east.id, &OrgUnitPatch { parent_id: Some(Some(t.east.id)), ..Default::default() })
+        .await;
+    assert_eq!(invalid_field(e.unwrap_err()), "parent_id");
+    // Listing below a unit walks the whole subtree, children filter one level.
+    let under = db
+        .store
+        .list_org_units(&all(), &OrgUnitFilter { under: Some(t.east.id), ..Default::default() }, &ListParams::default())
+        .await
+        .unwrap();
+    let mut codes: Vec<String> = under.items.iter().map(|u| u.code.to_string()).collect();
+    codes.sort();
+    assert_eq!(codes, vec!["GD", "GZ", "SH"]);
+    let kids = db
+        .store
+        .list_org_units(&all(), &OrgUnitFilter { parent_id: Some(t.east.id), ..Default::default() }, &ListParams::default())
+        .await
+        .unwrap();
+    assert_eq!(kids.items.len(), 2);
+}
+
+async fn org_delete_rules(db: TestDb) {
+    let t = tree(&db).await;
+    let e = db.store.delete_org_unit(&all(), t.south.id).await.unwrap_err();
+    assert!(matches!(e, StoreError::Conflict { .. }), "{e:?}");
+    let r = rep(&db, "E001", t.sh.id).await;
+    assert!(matches!(db.store.delete_org_unit(&all(), t.sh.id).await, Err(StoreError::Conflict { .. })));
+    db.store.delete_rep(&all(), r.id).await.unwrap();
+    db.store.delete_org_unit(&all(), t.sh.id).await.unwrap();
+    assert!(matches!(db.store.get_org_unit(&all(), t.sh.id).await, Err(StoreError::NotFound { .. })));
+    let _ = t.hq;
+}
+
+async fn scope_hides_other_regions(db: TestDb) {
+    let t = tree(&db).await;
+    let south = db.store.scope_of_unit(t.south.id).await.unwrap();
+    let r_s = rep(&db, "S1", t.gd.id).await;
+    let r_e = rep(&db, "E1", t.sh.id).await;
+    let c_s = customer(&db, "C-S", t.gd.id, Some(r_s.id)).await;
+    let c_e = customer(&db, "C-E", t.sh.id, Some(r_e.id)).await;
+    let pl = product(&db, "PL1").await;
+    // Reads: the other region's rows do not exist for this scope.
+    assert!(matches!(db.store.get_rep(&south, r_e.id).await, Err(StoreError::NotFound { .. })));
+    assert!(matches!(db.store.get_customer(&south, c_e.id).await, Err(StoreError::NotFound { .. })));
+    assert!(matches!(db.store.get_org_unit(&south, t.east.id).await, Err(StoreError::NotFound { .. })));
+    assert!(matches!(db.store.get_org_unit(&south, t.hq.id).await, Err(StoreError::NotFound { .. })));
+    let reps = db.store.list_reps(&south, &RepFilter::default(), &ListParams::default()).await.unwrap();
+    assert_eq!(reps.items.iter().map(|r| r.id).collect::<Vec<_>>(), vec![r_s.id]);
+    let custs = db.store.list_customers(&south, &CustomerFilter::default(), &ListParams::default()).await.unwrap();
+    assert_eq!(custs.items.len(), 1);
+    // A filter naming an out-of-scope unit is refused like an unknown one.
+    let e = db
+        .store
+        .list_customers(&south, &CustomerFilter { unit_id: Some(t.east.id), ..Default::default() }, &ListParams::default())
+        .await;
+    assert_eq!(invalid_field(e.unwrap_err()), "unit_id");
+    // Writes: nothing can be created, changed or deleted across the border.
+    let e = db
+        .store
+        .create_customer(
+            &south,
+            &NewCustomer {
+                code: code("C-X"),
+                name: "x".into(),
+                grade: HospitalGrade::Primary,
+                province: "上海".into(),
+                city: "上海".into(),
+                unit_id: t.sh.id,
+                owner_rep_id: None,
+                stage: None,
+            },
+        )
+        .await;
+    assert_eq!(invalid_field(e.unwrap_err()), "unit_id");
+    assert!(matches!(
+        db.store.update_customer(&south, c_e.id, &CustomerPatch { name: Some("x".into()), ..Default::default() }).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    let e =
+        db.store.update_customer(&south, c_s.id, &CustomerPatch { owner_rep_id: Some(Some(r_e.id)), ..Default::default() }).await;
+    assert_eq!(invalid_field(e.unwrap_err()), "owner_rep_id");
+    assert!(matches!(db.store.delete_rep(&south, r_e.id).await, Err(StoreError::NotFound { .. })));
+    let e = db
+        .store
+        .create_opportunity(
+            &south,
+            &NewOpportunity {
+                external_id: None,
+                name: "deal".into(),
+                customer_id: c_e.id,
+                owner_rep_id: r_s.id,
+                product_line_id: pl.id,
+                amount: Money::parse_str("100").unwrap(),
+                expected_close: date("2026-06-30"),
+                stage: None,
+                lost_reason: None,
+            },
+        )
+        .await;
+    assert_eq!(invalid_field(e.unwrap_err()), "customer_id");
+    let e =
+        db.store.update_org_unit(&south, t.gd.id, &OrgUnitPatch { parent_id: Some(Some(t.east.id)), ..Default::default() }).await;
+    assert_eq!(invalid_field(e.unwrap_err()), "parent_id");
+    assert_eq!(db.store.get_customer(&all(), c_e.id).await.unwrap().name, c_e.name);
+}
+
+async fn rep_status_rules(db: TestDb) {
+    let t = tree(&db).await;
+    let r = rep(&db, "R1", t.gd.id).await;
+    assert_eq!(r.status, RepStatus::Active);
+    assert_eq!(r.status_since, r.hire_date);
+    let e = db.store.update_rep(&all(), r.id, &RepPatch { status: Some(RepStatus::Departed), ..Default::default() }).await;
+    assert_eq!(invalid_field(e.unwrap_err()), "status_since");
+    let e = db
+        .store
+        .update_rep(
+            &all(),
+            r.id,
+            &RepPatch { status: Some(RepStatus::Departed), status_since: Some(date("2020-01-01")), ..Default::default() },
+        )
+        .await;
+    assert_eq!(invalid_field(e.unwrap_err()), "status_since");
+    let d = db
+        .store
+        .update_rep(
+            &all(),
+            r.id,
+            &RepPatch {
+                status: Some(RepStatus::Departed),
+                status_since: Some(date("2026-05-10")),
+                rating: Some(CapabilityRating::A),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!((d.status, d.status_since, d.rating), (RepStatus::Departed, date("2026-05-10"), CapabilityRating::A));
+    let listed = db
+        .store
+        .list_reps(&all(), &RepFilter { status: Some(RepStatus::Departed), ..Default::default() }, &ListParams::default())
+        .await
+        .unwrap();
+    assert_eq!(listed.items.len(), 1);
+    let listed = db
+        .store
+        .list_reps(&all(), &RepFilter { unit_id: Some(t.east.id), ..Default::default() }, &ListParams::default())
+        .await
+        .unwrap();
+    assert!(listed.items.is_empty());
+}
+
+async fn customer_stage_history(db: TestDb) {
+    let t = tree(&db).await;
+    let c = customer(&db, "C1", t.gd.id, None).await;
+    assert_eq!(c.stage, ProcurementStage::NotEngaged);
+    let c2 = db
+        .store
+        .update_customer(
+            &all(),
+            c.id,
+            &CustomerPatch {
+                stage: Some(ProcurementStage::InContact),
+                stage_note: Some("科室主任同意交流".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(c2.stage_changed_at >= c.stage_changed_at);
+    // Same stage again is not a change; a rename does not touch the stage.
+    db.store
+        .update_customer(
+            &all(),
+            c.id,
+            &CustomerPatch { stage: Some(ProcurementStage::InContact), name: Some("新名字".into()), ..Default::default() },
+        )
+        .await
+        .unwrap();
+    db.store
+        .update_customer(&all(), c.id, &CustomerPatch { stage: Some(ProcurementStage::PendingTender), ..Default::default() })
+        .await
+        .unwrap();
+    let h = db.store.customer_stage_history(&all(), c.id).await.unwrap();
+    let steps: Vec<(Option<ProcurementStage>, ProcurementStage)> = h.iter().map(|s| (s.from_stage, s.to_stage)).collect();
+    assert_eq!(
+        steps,
+        vec![
+            (None, ProcurementStage::NotEngaged),
+            (Some(ProcurementStage::NotEngaged), ProcurementStage::InContact),
+            (Some(ProcurementStage::InContact), ProcurementStage::PendingTender),
+        ]
+    );
+    assert_eq!(h[1].note, "科室主任同意交流");
+    let f = db
+        .store
+        .list_customers(
+            &all(),
+            &CustomerFilter { stage: Some(ProcurementStage::PendingTender), ..Default::default() },
+            &ListParams::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(f.items[0].name, "新名字");
+}
+
+async fn opportunity_history_and_lost_reason(db: TestDb) {
+    let t = tree(&db).await;
+    let r = rep(&db, "R1", t.gd.id).await;
+    let c = customer(&db, "C1", t.gd.id, Some(r.id)).await;
+    let pl = product(&db, "PL").await;
+    let new = NewOpportunity {
+        external_id: Some("006A".into()),
+        name: "CT 采购".into(),
+        customer_id: c.id,
+        owner_rep_id: r.id,
+        product_line_id: pl.id,
+        amount: Money::parse_str("1250000.50").unwrap(),
+        expected_close: date("2026-06-20"),
+        stage: None,
+        lost_reason: None,
+    };
+    let o = db.store.create_opportunity(&all(), &new).await.unwrap();
+    assert_eq!((o.stage, o.amount.to_string().as_str()), (FunnelStage::Lead, "1250000.50"));
+    let e = db
+        .store
+        .update_opportunity(&all(), o.id, &OpportunityPatch { stage: Some(FunnelStage::Lost), ..Default::default() })
+        .await;
+    assert_eq!(invalid_field(e.unwrap_err()), "lost_reason");
+    let e = db
+        .store
+        .update_opportunity(&all(), o.id, &OpportunityPatch { lost_reason: Some("x".into()), ..Default::default() })
+        .await;
+    assert_eq!(invalid_field(e.unwrap_err()), "lost_reason");
+    db.store
+        .update_opportunity(
+            &all(),
+            o.id,
+            &OpportunityPatch { stage: Some(FunnelStage::Quote), expected_close: Some(date("2026-07-15")), ..Default::default() },
+        )
+        .await
+        .unwrap();
+    db.store
+        .update_opportunity(
+            &all(),
+            o.id,
+            &OpportunityPatch { amount: Some(Money::parse_str("1").unwrap()), ..Default::default() },
+        )
+        .await
+        .unwrap();
+    let lost = db
+        .store
+        .update_opportunity(
+            &all(),
+            o.id,
+            &OpportunityPatch { stage: Some(FunnelStage::Lost), lost_reason: Some("预算冻结".into()), ..Default::default() },
+        )
+        .await
+        .unwrap();
+    assert_eq!(lost.lost_reason.as_deref(), Some("预算冻结"));
+    let h = db.store.opportunity_history(&all(), o.id).await.unwrap();
+    assert_eq!(h.len(), 3, "{h:?}");
+    assert_eq!((h[1].from_close, h[1].to_close), (Some(date("2026-06-20")), date("2026-07-15")));
+    let open = db
+        .store
+        .list_opportunities(&all(), &OpportunityFilter { open: Some(true), ..Default::default() }, &ListParams::default())
+        .await
+        .unwrap();
+    assert!(open.items.is_empty());
+    let e = db
+        .store
+        .create_opportunity(&all(), &NewOpportunity { amount: Money::parse_str("-1").unwrap(), external_id: None, ..new.clone() })
+        .await;
+    assert_eq!(invalid_field(e.unwrap_err()), "amount");
+    let e = db.store.create_opportunity(&all(), &NewOpportunity { product_line_id: 9999, external_id: None, ..new }).await;
+    assert_eq!(invalid_field(e.unwrap_err()), "product_line_id");
+}
+
+async fn visits_know_the_first_visit(db: TestDb) {
+    let t = tree(&db).await;
+    let r = rep(&db, "R1", t.gd.id).await;
+    let c = customer(&db, "C1", t.gd.id, Some(r.id)).await;
+    let v = |d: &str| NewVisit {
+        external_id: None,
+        rep_id: r.id,
+        customer_id: c.id,
+        visit_date: date(d),
+        kind: VisitKind::OnSite,
+        notes: String::new(),
+    };
+    let second = db.store.create_visit(&all(), &v("2026-05-12")).await.unwrap();
+    assert!(second.new_customer);
+    let first = db.store.create_visit(&all(), &v("2026-05-05")).await.unwrap();
+    assert!(first.new_customer);
+    assert!(!db.store.get_visit(&all(), second.id).await.unwrap().new_customer);
+    let listed = db
+        .store
+        .list_visits(&all(), &VisitFilter { from: Some(date("2026-05-10")), ..Default::default() }, &ListParams::default())
+        .await
+        .unwrap();
+    assert_eq!(listed.items.len(), 1);
+}
+
+async fn sales_records_filters_and_pages(db: TestDb) {
+    let t = tree(&db).await;
+    let c1 = customer(&db, "C1", t.gd.id, None).await;
+    let c2 = customer(&db, "C2", t.sh.id, None).await;
+    let pl = product(&db, "PL").await;
+    for (i, (c, d, amt)) in
+        [(c1.id, "2026-01-05", "100.00"), (c1.id, "2026-02-05", "-20.50"), (c2.id, "2026-01-07", "300")].iter().enumerate()
+    {
+        db.store
+            .create_sales_record(
+                &all(),
+                &NewSalesRecord {
+                    doc_id: code(&format!("9000{i}-10")),
+                    customer_id: *c,
+                    product_line_id: pl.id,
+                    booked_on: date(d),
+                    amount: Money::parse_str(amt).unwrap(),
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let south = db.store.scope_of_unit(t.south.id).await.unwrap();
+    let page = db
+        .store
+        .list_sales_records(&south, &SalesFilter::default(), &ListParams { sort: Some("amount".into()), ..Default::default() })
+        .await
+        .unwrap();
+    let amounts: Vec<String> = page.items.iter().map(|s| s.amount.to_string()).collect();
+    assert_eq!(amounts, vec!["-20.50", "100.00"]);
+    let jan = db
+        .store
+        .list_sales_records(
+            &all(),
+            &SalesFilter { from: Some(date("2026-01-01")), to: Some(date("2026-01-31")), ..Default::default() },
+            &ListParams::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(jan.items.len(), 2);
+}
+
+async fn pagination_walks_every_row_once_in_every_sort(db: TestDb) {
+    let t = tree(&db).await;
+    // Duplicate names force the id tie-breaker.
+    for i in 0..23 {
+        db.store
+            .create_customer(
+                &all(),
+                &NewCustomer {
+                    code: code(&format!("K{i:02}")),
+                    name: format!("医院{}", i % 4),
+                    grade: HospitalGrade::Secondary2A,
+                    province: "广东".into(),
+                    city: "深圳".into(),
+                    unit_id: t.gd.id,
+                    owner_rep_id: None,
+                    stage: None,
+                },
+            )
+            .await
+            .unwrap();
+    }
+    for sort in ["id", "code", "name", "province"] {
+        for order in [SortOrder::Asc, SortOrder::Desc] {
+            let mut seen = Vec::new();
+            let mut cursor = None;
+            loop {
+                let params = ListParams { limit: 5, cursor: cursor.clone(), sort: Some(sort.into()), order };
+                let page = db.store.list_customers(&all(), &CustomerFilter::default(), &params).await.unwrap();
+                seen.extend(page.items.iter().map(|c| (c.name.clone(), c.id)));
+                match page.next_cursor {
+                    Some(c) => cursor = Some(c),
+                    None => break,
+                }
+            }
+            assert_eq!(seen.len(), 23, "{sort} {order:?}");
+            let mut ids: Vec<i64> = seen.iter().map(|s| s.1).collect();
+            ids.sort();
+            ids.dedup();
+            assert_eq!(ids.len(), 23, "{sort} {order:?} repeated a row");
+            if sort == "name" {
+                let mut expect = seen.clone();
+                expect.sort();
+                if order == SortOrder::Desc {
+                    expect.reverse();
+                }
+                assert_eq!(seen, expect);
+            }
+        }
+    }
+}
+
+async fn unique_keys_conflict(db: TestDb) {
+    let t = tree(&db).await;
+    let e = db
+        .store
+        .create_org_unit(
+            &all(),
+            &NewOrgUnit { code: code("GD"), name: "dup".into(), kind: OrgUnitKind::Province, parent_id: Some(t.south.id) },
+        )
+        .await;
+    assert!(matches!(e, Err(StoreError::Conflict { ref field, .. }) if field == "code"), "{e:?}");
+    rep(&db, "R1", t.gd.id).await;
+    let e = db
+        .store
+        .create_rep(
+            &all(),
+            &NewRep {
+                employee_no: code("R1"),
+                name: "x".into(),
+                unit_id: t.gd.id,
+                rating: CapabilityRating::C,
+                hire_date: date("2025-01-01"),
+                status: None,
+                status_since: None,
+            },
+        )
+        .await;
+    assert!(matches!(e, Err(StoreError::Conflict { ref field, .. }) if field == "employee_no"), "{e:?}");
+    customer(&db, "C1", t.gd.id, None).await;
+    let e = db
+        .store
+        .create_customer(
+            &all(),
+            &NewCustomer {
+                code: code("C1"),
+                name: "x".into(),
+                grade: HospitalGrade::Primary,
+                province: "x".into(),
+                city: "x".into(),
+                unit_id: t.gd.id,
+                owner_rep_id: None,
+                stage: None,
+            },
+        )
+        .await;
+    assert!(matches!(e, Err(StoreError::Conflict { ref field, .. }) if field == "code"), "{e:?}");
+}
+
+async fn users_link_to_reps(db: TestDb) {
+    let t = tree(&db).await;
+    let r = rep(&db, "R1", t.gd.id).await;
+    let u = db
+        .store
+        .create_user(
+            &all(),
+            &NewUser {
+                username: code("zhang.san"),
+                display_name: "张三".into(),
+                rep_id: Some(r.id),
+                dingtalk_userid: Some("u123".into()),
+            },
+        )
+        .await
+        .unwrap();
+    let admin = db
+        .store
+        .create_user(
+            &all(),
+            &NewUser { username: code("hrbp"), display_name: "HRBP".into(), rep_id: None, dingtalk_userid: None },
+        )
+        .await
+        .unwrap();
+    let south = db.store.scope_of_unit(t.south.id).await.unwrap();
+    let east = db.store.scope_of_unit(t.east.id).await.unwrap();
+    assert_eq!(db.store.get_user(&south, u.id).await.unwrap().dingtalk_userid.as_deref(), Some("u123"));
+    assert!(matches!(db.store.get_user(&east, u.id).await, Err(StoreError::NotFound { .. })));
+    assert!(matches!(db.store.get_user(&south, admin.id).await, Err(StoreError::NotFound { .. })));
+    let e = db
+        .store
+        .create_user(
+            &all(),
+            &NewUser { username: code("other"), display_name: "x".into(), rep_id: Some(r.id), dingtalk_userid: None },
+        )
+        .await;
+    assert!(matches!(e, Err(StoreError::Conflict { .. })), "{e:?}");
+    let cleared = db
+        .store
+        .update_user(&all(), u.id, &UserPatch { dingtalk_userid: Some(None), active: Some(false), ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!((cleared.dingtalk_userid, cleared.active, cleared.rep_id), (None, false, Some(r.id)));
+    db.store.delete_rep(&all(), r.id).await.unwrap();
+    assert_eq!(db.store.get_user(&all(), u.id).await.unwrap().rep_id, None);
+}
+
+async fn product_lines_in_use_cannot_be_deleted(db: TestDb) {
+    let t = tree(&db).await;
+    let c = customer(&db, "C1", t.gd.id, None).await;
+    let pl = product(&db, "PL").await;
+    let spare = product(&db, "PL2").await;
+    db.store
+        .create_sales_record(
+            &all(),
+            &NewSalesRecord {
+                doc_id: code("D1"),
+                customer_id: c.id,
+                product_line_id: pl.id,
+                booked_on: date("2026-01-01"),
+                amount: Money::parse_str("1").unwrap(),
+            },
+        )
+        .await
+        .unwrap();
+    assert!(matches!(db.store.delete_product_line(pl.id).await, Err(StoreError::Conflict { .. })));
+    db.store.delete_product_line(spare.id).await.unwrap();
+    let off = db.store.update_product_line(pl.id, &ProductLinePatch { active: Some(false), ..Default::default() }).await.unwrap();
+    assert!(!off.active);
+    let active = db
+        .store
+        .list_product_lines(&ProductLineFilter { active: Some(true), ..Default::default() }, &ListParams::default())
+        .await
+        .unwrap();
+    assert!(active.items.is_empty());
+}
+
+async fn migrations_are_idempotent(db: TestDb) {
+    db.store.migrate().await.unwrap();
+    db.store.ping().await.unwrap();
+}
