@@ -6,7 +6,7 @@ use cascade_core::{CapabilityRating, Code, FunnelStage, Money, ProcurementStage,
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::common::FieldError;
+use crate::common::{page, FieldError};
 use crate::customers::HospitalGrade;
 use crate::org::OrgUnitKind;
 use crate::pipeline::VisitKind;
@@ -126,14 +126,48 @@ pub struct VisitRow {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ImportStatus {
-    /// Reading and checking every row; nothing is written yet.
-    Validating,
-    /// Every row passed; writing them in one transaction.
-    Writing,
+    /// Accepted, waiting for its turn.
+    Queued,
+    /// Reading, checking and writing rows inside one transaction that is
+    /// committed only if every row passes.
+    Running,
     /// All rows committed.
     Succeeded,
     /// Nothing committed; `errors` says why.
     Failed,
+}
+
+impl ImportStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImportStatus::Queued => "queued",
+            ImportStatus::Running => "running",
+            ImportStatus::Succeeded => "succeeded",
+            ImportStatus::Failed => "failed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Queued, Self::Running, Self::Succeeded, Self::Failed].into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// Whether the job has ended.
+    pub fn is_final(self) -> bool {
+        matches!(self, ImportStatus::Succeeded | ImportStatus::Failed)
+    }
+}
+
+impl FileFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileFormat::Csv => "csv",
+            FileFormat::Xlsx => "xlsx",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Csv, Self::Xlsx].into_iter().find(|k| k.as_str() == s)
+    }
 }
 
 /// An import job: submitted with the file, then polled until it ends.
@@ -146,7 +180,7 @@ pub struct ImportJob {
     pub status: ImportStatus,
     /// Data rows in the file (known after validation; 0 before).
     pub rows_total: u64,
-    /// Rows checked (while validating) or written (while writing).
+    /// Rows read and checked so far.
     pub rows_done: u64,
     /// Rows that changed something; rows identical to what is stored are not
     /// counted, so importing the same file twice reports 0 the second time.
@@ -155,6 +189,68 @@ pub struct ImportJob {
     pub errors: Vec<FieldError>,
     /// How many errors there were in all.
     pub total_errors: u64,
+    /// Name of the uploaded file, when the client gave one.
+    pub file_name: Option<String>,
     pub created_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
 }
+
+page!(
+    /// A page of import jobs, newest first.
+    ImportJobPage,
+    ImportJob
+);
+
+/// One row of any kind, as read from or written to a file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ImportRow {
+    OrgUnit(OrgUnitRow),
+    Rep(RepRow),
+    Customer(CustomerRow),
+    Sales(SalesRow),
+    Opportunity(OpportunityRow),
+    Visit(VisitRow),
+}
+
+impl ImportRow {
+    pub fn kind(&self) -> ImportKind {
+        match self {
+            ImportRow::OrgUnit(_) => ImportKind::OrgUnits,
+            ImportRow::Rep(_) => ImportKind::Reps,
+            ImportRow::Customer(_) => ImportKind::Customers,
+            ImportRow::Sales(_) => ImportKind::SalesRecords,
+            ImportRow::Opportunity(_) => ImportKind::Opportunities,
+            ImportRow::Visit(_) => ImportKind::Visits,
+        }
+    }
+
+    /// The natural key the row is matched on.
+    pub fn key(&self) -> &str {
+        match self {
+            ImportRow::OrgUnit(r) => r.code.as_str(),
+            ImportRow::Rep(r) => r.employee_no.as_str(),
+            ImportRow::Customer(r) => r.code.as_str(),
+            ImportRow::Sales(r) => r.doc_id.as_str(),
+            ImportRow::Opportunity(r) => r.external_id.as_str(),
+            ImportRow::Visit(r) => r.external_id.as_str(),
+        }
+    }
+}
+
+macro_rules! import_row_from {
+    ($($row:ty => $variant:ident),+) => {$(
+        impl From<$row> for ImportRow {
+            fn from(row: $row) -> Self {
+                ImportRow::$variant(row)
+            }
+        }
+    )+};
+}
+import_row_from!(
+    OrgUnitRow => OrgUnit,
+    RepRow => Rep,
+    CustomerRow => Customer,
+    SalesRow => Sales,
+    OpportunityRow => Opportunity,
+    VisitRow => Visit
+);

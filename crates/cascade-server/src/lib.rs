@@ -2,8 +2,10 @@
 //! the `cascade` command line (see `main.rs`).
 
 pub mod config;
+pub mod demo;
 pub mod error;
 pub mod extract;
+pub mod imports;
 pub mod openapi;
 pub mod routes;
 pub mod startup;

@@ -27,6 +27,7 @@ Money is an exact decimal string with at most two decimal places, in the company
         (name = "opportunities", description = "Deals in the funnel lead → quote → contract → payment"),
         (name = "visits", description = "Customer visits"),
         (name = "sales records", description = "Booked revenue from the ERP"),
+        (name = "imports", description = "CSV and Excel imports (all-or-nothing, idempotent, as polled jobs) and exports"),
     )
 )]
 pub struct ApiDoc;

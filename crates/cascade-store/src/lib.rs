@@ -12,6 +12,7 @@
 #![allow(clippy::duplicate_mod)]
 
 mod error;
+mod import;
 mod list;
 mod postgres;
 mod scope;
@@ -25,8 +26,10 @@ use async_trait::async_trait;
 use cascade_api_types as api;
 use cascade_core::{CapabilityRating, FunnelStage, ProcurementStage, RepStatus};
 use chrono::NaiveDate;
+use futures_util::stream::BoxStream;
 
 pub use error::{StoreError, StoreResult};
+pub use import::{ImportBatch, ImportMsg, ImportOutcome, Lookups};
 pub use list::{ListParams, Page, MAX_PAGE_SIZE};
 pub use scope::Scope;
 
@@ -69,7 +72,17 @@ pub async fn connect(url: &str, max_connections: u32) -> StoreResult<Arc<dyn Sto
 /// Everything the server needs from storage.
 #[async_trait]
 pub trait Store:
-    OrgUnitStore + RepStore + UserStore + ProductLineStore + CustomerStore + OpportunityStore + VisitStore + SalesStore + Send + Sync
+    OrgUnitStore
+    + RepStore
+    + UserStore
+    + ProductLineStore
+    + CustomerStore
+    + OpportunityStore
+    + VisitStore
+    + SalesStore
+    + ImportStore
+    + Send
+    + Sync
 {
     fn backend(&self) -> Backend;
     /// Applies pending migrations of this dialect.
@@ -261,4 +274,49 @@ pub trait SalesStore {
         params: &ListParams,
     ) -> StoreResult<Page<api::SalesRecord>>;
     async fn delete_sales_record(&self, scope: &Scope, id: i64) -> StoreResult<()>;
+}
+
+/// Bulk imports, their jobs, and exports.
+#[async_trait]
+pub trait ImportStore {
+    /// Natural keys of everything in the caller's scope that rows may refer to.
+    async fn lookups(&self, scope: &Scope) -> StoreResult<Lookups>;
+    /// Applies batches in one transaction until `Commit`; `Abort` or a closed
+    /// channel rolls every batch back.
+    async fn apply_import(&self, rx: tokio::sync::mpsc::Receiver<ImportMsg>) -> StoreResult<ImportOutcome>;
+    /// Creates or updates org units by code, in one transaction. Rows may
+    /// come in any order; parents are resolved in the file and the database.
+    /// `Err` of the inner result lists every refused row; nothing is written then.
+    async fn import_org_units(
+        &self,
+        scope: &Scope,
+        rows: &[(u64, api::OrgUnitRow)],
+    ) -> StoreResult<Result<u64, Vec<api::FieldError>>>;
+
+    async fn create_import_job(
+        &self,
+        scope: &Scope,
+        kind: api::ImportKind,
+        format: api::FileFormat,
+        file_name: Option<&str>,
+    ) -> StoreResult<api::ImportJob>;
+    async fn update_import_job(&self, id: i64, status: api::ImportStatus, rows_total: u64, rows_done: u64) -> StoreResult<()>;
+    async fn finish_import_job(
+        &self,
+        id: i64,
+        status: api::ImportStatus,
+        rows_changed: u64,
+        errors: &[api::FieldError],
+        total_errors: u64,
+    ) -> StoreResult<()>;
+    /// Marks jobs left queued or running by a stopped process as failed
+    /// (their transaction was rolled back with the process); returns how many.
+    async fn fail_interrupted_import_jobs(&self) -> StoreResult<u64>;
+    async fn get_import_job(&self, scope: &Scope, id: i64) -> StoreResult<api::ImportJob>;
+    /// Newest first.
+    async fn list_import_jobs(&self, scope: &Scope, params: &ListParams) -> StoreResult<Page<api::ImportJob>>;
+
+    /// Every row of a kind in the caller's scope, with natural keys in place
+    /// of ids (the same shape imports read), streamed.
+    fn export_rows<'a>(&'a self, scope: &Scope, kind: api::ImportKind) -> BoxStream<'a, StoreResult<api::ImportRow>>;
 }

@@ -3,6 +3,7 @@
 //! scope, which every store read and write takes.
 
 pub mod customers;
+pub mod imports;
 pub mod opportunities;
 pub mod org_units;
 pub mod people;
@@ -27,6 +28,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     opportunities::configure(cfg);
     visits::configure(cfg);
     sales::configure(cfg);
+    imports::configure(cfg);
 }
 
 /// The caller's part of the organisation. Until sign-in exists every caller

@@ -1,5 +1,8 @@
 //! Starts the real server on a random port against a fresh database.
 
+// Each test binary uses a different subset of these helpers.
+#![allow(dead_code)]
+
 use cascade_server::config::{Overrides, Settings};
 use cascade_server::startup::Application;
 use cascade_store::testing::TestDb;
@@ -18,6 +21,8 @@ impl TestApp {
         let mut settings =
             Settings::load(None, &Overrides { database_url: Some(db.url.clone()), port: Some(0) }).expect("settings");
         settings.server.static_dir = "/nonexistent".into();
+        settings.server.max_import_bytes = 1024 * 1024;
+        settings.server.work_dir = std::env::temp_dir().join("cascade-test-uploads");
         let app = Application::build_with_store(settings, db.store.clone()).expect("server binds");
         let base = format!("http://127.0.0.1:{}", app.port());
         tokio::spawn(app.run_until_stopped());

@@ -4,6 +4,7 @@
 //! Placeholders are `$n`, which SQLite accepts too.
 
 mod customers;
+mod imports;
 mod opportunities;
 mod org_units;
 mod product_lines;

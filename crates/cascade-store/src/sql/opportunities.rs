@@ -124,6 +124,12 @@ impl OpportunityStore for SqlStore {
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| on_write(e, "external_id", "customer_id"))?;
+        // Every opportunity gets a natural key, so exports re-import cleanly.
+        sqlx::query("UPDATE opportunities SET external_id = $1 WHERE id = $2 AND external_id IS NULL")
+            .bind(format!("cascade-opp-{id}"))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query(
             "INSERT INTO opportunity_history (opportunity_id, from_stage, to_stage, from_close, to_close, changed_at) \
              VALUES ($1, NULL, $2, NULL, $3, $4)",

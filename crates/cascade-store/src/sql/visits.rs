@@ -55,6 +55,7 @@ impl VisitStore for SqlStore {
     async fn create_visit(&self, scope: &Scope, new: &NewVisit) -> StoreResult<Visit> {
         self.check_customer(scope, new.customer_id, "customer_id").await?;
         self.check_rep(scope, new.rep_id, "rep_id").await?;
+        let mut tx = self.pool.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO visits (external_id, rep_id, customer_id, visit_date, kind, notes, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -66,9 +67,16 @@ impl VisitStore for SqlStore {
         .bind(new.kind.as_str())
         .bind(&new.notes)
         .bind(now())
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *tx)
         .await
         .map_err(|e| on_write(e, "external_id", "customer_id"))?;
+        // Every visit gets a natural key, so exports re-import cleanly.
+        sqlx::query("UPDATE visits SET external_id = $1 WHERE id = $2 AND external_id IS NULL")
+            .bind(format!("cascade-visit-{id}"))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
         self.get_visit(scope, id).await
     }
 

@@ -1,0 +1,46 @@
+//! What bulk imports and exports need from storage: reference lookups,
+//! batches applied inside one transaction that commits only on request, and
+//! import job bookkeeping.
+
+use std::collections::HashMap;
+
+use cascade_api_types::{NewCustomer, NewOpportunity, NewRep, NewSalesRecord, NewVisit};
+
+/// Natural key → id maps of everything an import row may refer to, limited
+/// to the caller's scope (product lines are company-wide).
+#[derive(Debug, Default, Clone)]
+pub struct Lookups {
+    pub units: HashMap<String, i64>,
+    pub reps: HashMap<String, i64>,
+    pub customers: HashMap<String, i64>,
+    pub product_lines: HashMap<String, i64>,
+}
+
+/// Rows whose references are resolved to ids, upserted by natural key.
+#[derive(Debug, Clone)]
+pub enum ImportBatch {
+    Reps(Vec<NewRep>),
+    Customers(Vec<NewCustomer>),
+    Sales(Vec<NewSalesRecord>),
+    /// `external_id` is always set: it is the natural key.
+    Opportunities(Vec<NewOpportunity>),
+    /// `external_id` is always set: it is the natural key.
+    Visits(Vec<NewVisit>),
+}
+
+/// Messages from the file reader to the transaction that applies them.
+#[derive(Debug)]
+pub enum ImportMsg {
+    Batch(ImportBatch),
+    /// Every row passed: commit.
+    Commit,
+    /// Some row failed: roll everything back. A closed channel means the same.
+    Abort,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImportOutcome {
+    pub committed: bool,
+    /// Rows inserted or changed (identical rows are not counted).
+    pub changed: u64,
+}

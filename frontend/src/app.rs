@@ -1,0 +1,125 @@
+//! The home page: which company Cascade plans for and whether the server is
+//! well. Each card loads on its own, so one failing call does not blank the
+//! other.
+//!
+//! The cards read their resource synchronously (`resource.get()` under
+//! `<Transition>`, which registers it with the transition) rather than
+//! awaiting it in a `Suspend`. With two `Suspend`s pending at once, tachys
+//! 0.2 keeps the thread-local error hook set across the `.await`, so an error
+//! from one card is thrown into the *other* card's `<ErrorBoundary>` (seen in
+//! the e2e test `explains a failed call…`). A reactive closure re-installs its
+//! own boundary's hook every time it runs.
+
+use leptos::prelude::*;
+
+use crate::{api, display};
+
+#[component]
+pub fn App() -> impl IntoView {
+    view! {
+        <div class="shell">
+            <header class="masthead">
+                <h1 class="brand">"Cascade"</h1>
+                <p class="tagline">"目标分解与动态校准"</p>
+            </header>
+            <main class="cards">
+                <CompanyCard />
+                <HealthCard />
+            </main>
+        </div>
+    }
+}
+
+#[component]
+fn CompanyCard() -> impl IntoView {
+    let company = LocalResource::new(api::get_company);
+    view! {
+        <section class="card" data-testid="company-card">
+            <h2 class="card-title">"公司" <span class="en">"Company"</span></h2>
+            <Transition fallback=loading>
+                <ErrorBoundary fallback=move |errors| load_error(errors, move || company.refetch())>
+                    {move || {
+                        company
+                            .get()
+                            .map(|result| {
+                                result
+                                    .map(|company| {
+                                        let name = display::company_name(company.name.as_deref())
+                                            .to_owned();
+                                        view! {
+                                            <p class="headline" data-testid="company-name">{name}</p>
+                                            <dl class="facts">
+                                                <Fact label="币种" en="Currency" testid="company-currency" value=company.currency />
+                                                <Fact label="时区" en="Time zone" testid="company-time-zone" value=company.time_zone />
+                                            </dl>
+                                        }
+                                    })
+                            })
+                    }}
+                </ErrorBoundary>
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn HealthCard() -> impl IntoView {
+    let health = LocalResource::new(api::get_health);
+    view! {
+        <section class="card" data-testid="health-card">
+            <h2 class="card-title">"服务状态" <span class="en">"Server"</span></h2>
+            <Transition fallback=loading>
+                <ErrorBoundary fallback=move |errors| load_error(errors, move || health.refetch())>
+                    {move || {
+                        health
+                            .get()
+                            .map(|result| {
+                                result
+                                    .map(|health| {
+                                        let tone = display::status_tone(&health.status);
+                                        view! {
+                                            <p class="headline">
+                                                <span class=tone data-testid="health-status">{health.status}</span>
+                                            </p>
+                                            <dl class="facts">
+                                                <Fact label="版本" en="Version" testid="health-version" value=health.version />
+                                                <Fact label="数据库" en="Database" testid="health-database" value=health.database />
+                                            </dl>
+                                        }
+                                    })
+                            })
+                    }}
+                </ErrorBoundary>
+            </Transition>
+        </section>
+    }
+}
+
+/// One labelled value of a card, in both languages.
+#[component]
+fn Fact(label: &'static str, en: &'static str, testid: &'static str, value: String) -> impl IntoView {
+    view! {
+        <div class="fact">
+            <dt>{label} " " <span class="en">{en}</span></dt>
+            <dd data-testid=testid>{value}</dd>
+        </div>
+    }
+}
+
+fn loading() -> impl IntoView {
+    view! { <p class="loading" aria-busy="true">"加载中… Loading…"</p> }
+}
+
+fn load_error(errors: ArcRwSignal<Errors>, retry: impl Fn() + Send + Sync + 'static) -> impl IntoView {
+    let messages =
+        move || errors.with(|errors| errors.iter().map(|(_, error)| view! { <li>{error.to_string()}</li> }).collect_view());
+    view! {
+        <div class="load-error" role="alert" data-testid="load-error">
+            <p class="load-error-title">"加载失败 · Could not load"</p>
+            <ul>{messages}</ul>
+            <button type="button" class="retry" on:click=move |_| retry()>
+                "重试 Retry"
+            </button>
+        </div>
+    }
+}
