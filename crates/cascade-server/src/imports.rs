@@ -84,7 +84,9 @@ pub async fn run(store: Arc<dyn Store>, scope: Scope, job_id: i64, kind: ImportK
         }
     };
     let status = if outcome.succeeded { ImportStatus::Succeeded } else { ImportStatus::Failed };
-    store.finish_import_job(job_id, status, outcome.rows_changed, &outcome.errors, outcome.total_errors).await?;
+    store
+        .finish_import_job(job_id, status, outcome.rows_total, outcome.rows_changed, &outcome.errors, outcome.total_errors)
+        .await?;
     tracing::info!(
         job_id,
         kind = kind.as_str(),

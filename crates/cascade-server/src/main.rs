@@ -195,7 +195,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             let job = imports::import_now(
                 store.clone(),
                 Scope::all(),
-                kind.into(),
+                kind,
                 format,
                 imports::Source::File { path: file, format },
                 name.as_deref(),
@@ -224,8 +224,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Export { kind, output, format } => {
-            let format =
-                format.map(FileFormat::from).or_else(|| output.as_deref().and_then(format_from_path)).unwrap_or(FileFormat::Csv);
+            let format = format.or_else(|| output.as_deref().and_then(format_from_path)).unwrap_or(FileFormat::Csv);
             let store = open_store(&settings).await?;
             let mut rows = Vec::new();
             let mut count = 0u64;

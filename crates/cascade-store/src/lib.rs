@@ -301,10 +301,12 @@ pub trait ImportStore {
         file_name: Option<&str>,
     ) -> StoreResult<api::ImportJob>;
     async fn update_import_job(&self, id: i64, status: api::ImportStatus, rows_total: u64, rows_done: u64) -> StoreResult<()>;
+    /// Records the end of a job: `rows_total` rows were read.
     async fn finish_import_job(
         &self,
         id: i64,
         status: api::ImportStatus,
+        rows_total: u64,
         rows_changed: u64,
         errors: &[api::FieldError],
         total_errors: u64,

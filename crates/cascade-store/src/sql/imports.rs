@@ -209,6 +209,7 @@ impl ImportStore for SqlStore {
         &self,
         id: i64,
         status: ImportStatus,
+        rows_total: u64,
         rows_changed: u64,
         errors: &[FieldError],
         total_errors: u64,
@@ -216,7 +217,7 @@ impl ImportStore for SqlStore {
         let errors = serde_json::to_string(errors).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         sqlx::query(
             "UPDATE import_jobs SET status = $1, rows_changed = $2, errors = $3, total_errors = $4, finished_at = $5, \
-             rows_done = CASE WHEN $1 = 'succeeded' THEN rows_total ELSE rows_done END WHERE id = $6",
+             rows_total = $7, rows_done = CASE WHEN $1 = 'succeeded' THEN $7 ELSE rows_done END WHERE id = $6",
         )
         .bind(status.as_str())
         .bind(to_i64(rows_changed))
@@ -224,6 +225,7 @@ impl ImportStore for SqlStore {
         .bind(to_i64(total_errors))
         .bind(now())
         .bind(id)
+        .bind(to_i64(rows_total))
         .execute(&self.pool)
         .await?;
         Ok(())
