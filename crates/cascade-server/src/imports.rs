@@ -9,7 +9,6 @@ use std::hash::{BuildHasher, Hash};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
 
 use cascade_api_types::{
     FieldError, FileFormat, ImportJob, ImportKind, ImportRow, ImportStatus, NewCustomer, NewOpportunity, NewRep, NewSalesRecord,
@@ -31,6 +30,42 @@ pub type RowSource = Box<dyn Iterator<Item = (u64, Result<ImportRow, Vec<FieldEr
 pub enum Source {
     File { path: PathBuf, format: FileFormat },
     Rows { rows: RowSource, total: u64 },
+}
+
+/// Rows read so far by each running job of this process. Progress lives in
+/// memory, not in the job row: on SQLite the import's own transaction holds
+/// the only write lock until it commits, so the row could not be updated.
+#[derive(Default)]
+pub struct Progress(std::sync::Mutex<std::collections::HashMap<i64, Arc<AtomicU64>>>);
+
+impl Progress {
+    fn start(&self, job_id: i64) -> Arc<AtomicU64> {
+        let counter = Arc::new(AtomicU64::new(0));
+        if let Ok(mut map) = self.0.lock() {
+            map.insert(job_id, counter.clone());
+        }
+        counter
+    }
+
+    fn end(&self, job_id: i64) {
+        if let Ok(mut map) = self.0.lock() {
+            map.remove(&job_id);
+        }
+    }
+
+    /// Rows read so far, if the job is running in this process.
+    pub fn rows_done(&self, job_id: i64) -> Option<u64> {
+        self.0.lock().ok()?.get(&job_id).map(|c| c.load(Ordering::Relaxed))
+    }
+
+    /// Fills in live progress of a job read from the store.
+    pub fn overlay(&self, job: &mut ImportJob) {
+        if !job.status.is_final() {
+            if let Some(done) = self.rows_done(job.id) {
+                job.rows_done = done;
+            }
+        }
+    }
 }
 
 /// The outcome the caller reports; the job row holds the same.
@@ -66,8 +101,18 @@ fn row_error(row: u64, field: &str, reason: impl Into<String>) -> FieldError {
 }
 
 /// Runs an import job to its end, keeping the job row up to date.
-pub async fn run(store: Arc<dyn Store>, scope: Scope, job_id: i64, kind: ImportKind, source: Source) -> anyhow::Result<Outcome> {
-    let outcome = match execute(store.clone(), scope, job_id, kind, source).await {
+pub async fn run(
+    store: Arc<dyn Store>,
+    progress: &Progress,
+    scope: Scope,
+    job_id: i64,
+    kind: ImportKind,
+    source: Source,
+) -> anyhow::Result<Outcome> {
+    let done = progress.start(job_id);
+    let result = execute(store.clone(), scope, job_id, kind, source, done).await;
+    progress.end(job_id);
+    let outcome = match result {
         Ok(o) => o,
         Err(e) => {
             tracing::error!(job_id, error = ?e, "import failed");
@@ -99,7 +144,14 @@ pub async fn run(store: Arc<dyn Store>, scope: Scope, job_id: i64, kind: ImportK
     Ok(outcome)
 }
 
-async fn execute(store: Arc<dyn Store>, scope: Scope, job_id: i64, kind: ImportKind, source: Source) -> anyhow::Result<Outcome> {
+async fn execute(
+    store: Arc<dyn Store>,
+    scope: Scope,
+    job_id: i64,
+    kind: ImportKind,
+    source: Source,
+    done: Arc<AtomicU64>,
+) -> anyhow::Result<Outcome> {
     let (rows, total) = match source {
         Source::Rows { rows, total } => (rows, total),
         Source::File { path, format } => {
@@ -119,25 +171,14 @@ async fn execute(store: Arc<dyn Store>, scope: Scope, job_id: i64, kind: ImportK
     }
     let lookups = store.lookups(&scope).await?;
     let (tx, rx) = mpsc::channel::<ImportMsg>(4);
-    let done = Arc::new(AtomicU64::new(0));
     let writer = {
         let store = store.clone();
         tokio::spawn(async move { store.apply_import(rx).await })
-    };
-    let progress = {
-        let (store, done) = (store.clone(), done.clone());
-        tokio::spawn(async move {
-            loop {
-                tokio::time::sleep(Duration::from_millis(500)).await;
-                let _ = store.update_import_job(job_id, ImportStatus::Running, total, done.load(Ordering::Relaxed)).await;
-            }
-        })
     };
     let reader_done = done.clone();
     let read = tokio::task::spawn_blocking(move || read_rows(kind, rows, &lookups, &tx, &reader_done));
     let errors = read.await;
     let applied = writer.await;
-    progress.abort();
     let errors = errors?;
     let applied = applied??;
     let rows_total = done.load(Ordering::Relaxed).max(total);
@@ -438,6 +479,58 @@ pub async fn import_now(
     file_name: Option<&str>,
 ) -> anyhow::Result<ImportJob> {
     let job = store.create_import_job(&scope, kind, format, file_name).await?;
-    run(store.clone(), scope.clone(), job.id, kind, source).await?;
+    run(store.clone(), &Progress::default(), scope.clone(), job.id, kind, source).await?;
     Ok(store.get_import_job(&scope, job.id).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn job(id: i64, status: ImportStatus, rows_done: u64) -> ImportJob {
+        ImportJob {
+            id,
+            kind: ImportKind::SalesRecords,
+            format: FileFormat::Csv,
+            status,
+            rows_total: 100,
+            rows_done,
+            rows_changed: 0,
+            errors: vec![],
+            total_errors: 0,
+            file_name: None,
+            created_at: chrono::Utc::now(),
+            finished_at: None,
+        }
+    }
+
+    #[test]
+    fn progress_shows_live_counts_of_running_jobs_only() {
+        let p = Progress::default();
+        let counter = p.start(7);
+        counter.fetch_add(42, Ordering::Relaxed);
+        let mut running = job(7, ImportStatus::Running, 0);
+        p.overlay(&mut running);
+        assert_eq!(running.rows_done, 42);
+        let mut finished = job(7, ImportStatus::Succeeded, 100);
+        p.overlay(&mut finished);
+        assert_eq!(finished.rows_done, 100);
+        p.end(7);
+        assert_eq!(p.rows_done(7), None);
+    }
+
+    #[test]
+    fn errors_are_capped_but_counted() {
+        let mut log = ErrorLog::default();
+        log.add((0..250).map(|i| row_error(i, "amount", "bad")));
+        assert_eq!((log.shown.len(), log.total), (MAX_ERRORS_SHOWN, 250));
+    }
+
+    #[test]
+    fn duplicate_keys_are_caught() {
+        let mut keys = KeySet::default();
+        assert!(keys.insert("SO-1"));
+        assert!(keys.insert("SO-2"));
+        assert!(!keys.insert("SO-1"));
+    }
 }

@@ -40,7 +40,7 @@ impl Application {
         let port = listener.local_addr()?.port();
         let static_dir = settings.server.static_dir.clone();
         let json_limit = settings.server.max_json_bytes;
-        let state = web::Data::new(AppState { store: store.clone(), settings });
+        let state = web::Data::new(AppState { store: store.clone(), settings, progress: Default::default() });
         let server = HttpServer::new(move || {
             let (app, api) = api_app(App::new().into_utoipa_app()).split_for_parts();
             let app = app

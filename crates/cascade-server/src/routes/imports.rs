@@ -109,10 +109,10 @@ pub async fn upload(
     let store = state.store.clone();
     let job = store.create_import_job(&scope, q.kind, format, q.file_name.as_deref()).await?;
     let run = {
-        let (store, scope, kind) = (store.clone(), scope.clone(), q.kind);
+        let (store, scope, kind, progress) = (store.clone(), scope.clone(), q.kind, state.progress.clone());
         async move {
             let _guard = guard;
-            if let Err(e) = imports::run(store, scope, job.id, kind, Source::File { path, format }).await {
+            if let Err(e) = imports::run(store, &progress, scope, job.id, kind, Source::File { path, format }).await {
                 tracing::error!(job_id = job.id, error = ?e, "import job could not record its end");
             }
         }
@@ -152,7 +152,8 @@ list_query!(
 #[utoipa::path(tag = "imports", params(ImportJobQuery), responses((status = 200, body = ImportJobPage), BadQuery))]
 #[get("/imports")]
 pub async fn list(state: web::Data<AppState>, q: Query<ImportJobQuery>) -> Result<web::Json<ImportJobPage>, ApiError> {
-    let p = state.store.list_import_jobs(&caller_scope(), &q.0.list_params()).await?;
+    let mut p = state.store.list_import_jobs(&caller_scope(), &q.0.list_params()).await?;
+    p.items.iter_mut().for_each(|job| state.progress.overlay(job));
     Ok(web::Json(page(p, |items, next_cursor| ImportJobPage { items, next_cursor })))
 }
 
@@ -160,7 +161,9 @@ pub async fn list(state: web::Data<AppState>, q: Query<ImportJobQuery>) -> Resul
 #[utoipa::path(tag = "imports", params(("id" = i64, Path)), responses((status = 200, body = ImportJob), NotFound))]
 #[get("/imports/{id}")]
 pub async fn get_one(state: web::Data<AppState>, id: web::Path<i64>) -> Result<web::Json<ImportJob>, ApiError> {
-    Ok(web::Json(state.store.get_import_job(&caller_scope(), *id).await?))
+    let mut job = state.store.get_import_job(&caller_scope(), *id).await?;
+    state.progress.overlay(&mut job);
+    Ok(web::Json(job))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
