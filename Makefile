@@ -33,8 +33,11 @@ build: frontend server
 server:
 	$(CARGO) build --release -p cascade-server
 
+# `cargo test --workspace` builds this binary with the workspace's unified
+# features; a plain `cargo build -p cascade-server` would resolve features
+# differently and rebuild much of the dependency tree (≈ 4 min cold).
 server-debug:
-	$(CARGO) build -p cascade-server
+	$(CARGO) test --workspace --no-run
 
 e2e-fresh-db:
 	rm -rf $(dir $(E2E_DB)) && mkdir -p $(dir $(E2E_DB))

@@ -165,7 +165,7 @@ async fn execute(
             }
         }
     };
-    store.update_import_job(job_id, ImportStatus::Running, total, 0).await?;
+    store.start_import_job(job_id, total).await?;
     if kind == ImportKind::OrgUnits {
         return import_org_units(store, scope, rows, total).await;
     }
@@ -330,6 +330,7 @@ impl Batch {
             ImportKind::Customers => ImportBatch::Customers(Vec::new()),
             ImportKind::Opportunities => ImportBatch::Opportunities(Vec::new()),
             ImportKind::Visits => ImportBatch::Visits(Vec::new()),
+            // Org units never come here: they are written by `import_org_units`.
             ImportKind::SalesRecords | ImportKind::OrgUnits => ImportBatch::Sales(Vec::new()),
         })
     }

@@ -300,7 +300,8 @@ pub trait ImportStore {
         format: api::FileFormat,
         file_name: Option<&str>,
     ) -> StoreResult<api::ImportJob>;
-    async fn update_import_job(&self, id: i64, status: api::ImportStatus, rows_total: u64, rows_done: u64) -> StoreResult<()>;
+    /// Marks a job running, with the number of rows its file holds (0 when unknown).
+    async fn start_import_job(&self, id: i64, rows_total: u64) -> StoreResult<()>;
     /// Records the end of a job: `rows_total` rows were read.
     async fn finish_import_job(
         &self,

@@ -194,11 +194,9 @@ impl ImportStore for SqlStore {
         self.get_import_job(scope, id).await
     }
 
-    async fn update_import_job(&self, id: i64, status: ImportStatus, rows_total: u64, rows_done: u64) -> StoreResult<()> {
-        sqlx::query("UPDATE import_jobs SET status = $1, rows_total = $2, rows_done = $3 WHERE id = $4")
-            .bind(status.as_str())
+    async fn start_import_job(&self, id: i64, rows_total: u64) -> StoreResult<()> {
+        sqlx::query("UPDATE import_jobs SET status = 'running', rows_total = $1 WHERE id = $2")
             .bind(to_i64(rows_total))
-            .bind(to_i64(rows_done))
             .bind(id)
             .execute(&self.pool)
             .await?;
