@@ -145,6 +145,8 @@ async fn jobs_are_polled_to_the_end(app: TestApp) {
     );
     let (_, jobs) = app.get("/api/v1/imports?limit=2").await;
     assert_eq!(jobs["items"][0]["id"].as_i64(), Some(id), "newest first");
+    let (_, oldest) = app.get("/api/v1/imports?order=asc&limit=1").await;
+    assert!(oldest["items"][0]["id"].as_i64() < Some(id), "order=asc gives the oldest first: {oldest}");
 }
 
 async fn exports_import_back_unchanged(app: TestApp) {

@@ -316,7 +316,7 @@ pub trait ImportStore {
     /// (their transaction was rolled back with the process); returns how many.
     async fn fail_interrupted_import_jobs(&self) -> StoreResult<u64>;
     async fn get_import_job(&self, scope: &Scope, id: i64) -> StoreResult<api::ImportJob>;
-    /// Newest first.
+    /// Sorted by id (creation order) in the order `params` asks for.
     async fn list_import_jobs(&self, scope: &Scope, params: &ListParams) -> StoreResult<Page<api::ImportJob>>;
 
     /// Every row of a kind in the caller's scope, with natural keys in place

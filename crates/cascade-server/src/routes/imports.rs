@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use cascade_api_types::{FileFormat, ImportJob, ImportJobPage, ImportKind, Problem};
+use cascade_api_types::{FileFormat, ImportJob, ImportJobPage, ImportKind, Problem, SortOrder};
 use futures_util::StreamExt;
 use serde::Deserialize;
 use tokio::io::AsyncWriteExt;
@@ -144,15 +144,17 @@ impl Drop for RemoveOnDrop {
 }
 
 list_query!(
-    /// Paging of the import job list (newest first).
+    /// Paging of the import job list (newest first unless `order=asc`).
     ImportJobQuery {}
 );
 
-/// List import jobs, newest first.
+/// List import jobs, newest first unless `order=asc`.
 #[utoipa::path(tag = "imports", params(ImportJobQuery), responses((status = 200, body = ImportJobPage), BadQuery))]
 #[get("/imports")]
 pub async fn list(state: web::Data<AppState>, q: Query<ImportJobQuery>) -> Result<web::Json<ImportJobPage>, ApiError> {
-    let mut p = state.store.list_import_jobs(&caller_scope(), &q.0.list_params()).await?;
+    let q = q.0;
+    let params = crate::routes::list_params(q.limit, &q.cursor, &q.sort, Some(q.order.unwrap_or(SortOrder::Desc)));
+    let mut p = state.store.list_import_jobs(&caller_scope(), &params).await?;
     p.items.iter_mut().for_each(|job| state.progress.overlay(job));
     Ok(web::Json(page(p, |items, next_cursor| ImportJobPage { items, next_cursor })))
 }

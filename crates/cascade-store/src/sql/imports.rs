@@ -258,8 +258,7 @@ impl ImportStore for SqlStore {
     async fn list_import_jobs(&self, scope: &Scope, params: &ListParams) -> StoreResult<Page<ImportJob>> {
         let mut q = Query::new(JOB_SELECT);
         q.and("j.scope_path LIKE {}", Arg::Text(scope.like_pattern()));
-        let params = ListParams { order: cascade_api_types::SortOrder::Desc, ..params.clone() };
-        let ks = Keyset::apply(&mut q, &params, JOB_SORTS, "j.id")?;
+        let ks = Keyset::apply(&mut q, params, JOB_SORTS, "j.id")?;
         let rows = fetch_rows::<JobRow>(&self.pool, &q).await?;
         let page = ks.page(rows, |r, _| (Arg::I64(r.id), r.id));
         Ok(Page {
