@@ -5,6 +5,7 @@
 //! ignored value. With the `openapi` feature every type derives its utoipa
 //! schema.
 
+pub mod auth;
 pub mod common;
 pub mod customers;
 pub mod imports;
@@ -14,6 +15,7 @@ pub mod pipeline;
 pub mod sales;
 pub mod system;
 
+pub use auth::*;
 pub use common::*;
 pub use customers::*;
 pub use imports::*;

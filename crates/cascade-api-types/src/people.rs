@@ -1,9 +1,10 @@
 //! Sales reps and login identities.
 
-use cascade_core::{CapabilityRating, Code, RepStatus};
+use cascade_core::{CapabilityRating, Code, RepStatus, Role};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::auth::Password;
 use crate::common::{double_option, page};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -65,7 +66,8 @@ page!(
     Rep
 );
 
-/// A login identity. Roles and passwords are managed by the access API.
+/// A login identity: what they may do (`role`) and where (`unit_id`'s
+/// subtree; a rep sees only their own records inside it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct User {
@@ -76,6 +78,11 @@ pub struct User {
     pub rep_id: Option<i64>,
     /// DingTalk `userid`, for in-app login and push.
     pub dingtalk_userid: Option<String>,
+    pub role: Role,
+    /// Root of the org subtree the user works in.
+    pub unit_id: i64,
+    /// Whether a password is set (never the password or its hash).
+    pub has_password: bool,
     pub active: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -91,6 +98,13 @@ pub struct NewUser {
     pub rep_id: Option<i64>,
     #[serde(default)]
     pub dingtalk_userid: Option<String>,
+    pub role: Role,
+    /// Root of the user's scope; a rep's must contain their own unit.
+    pub unit_id: i64,
+    /// At least 10 characters. Without one the user can only sign in
+    /// through DingTalk.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<Password>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -105,6 +119,13 @@ pub struct UserPatch {
     #[serde(default, deserialize_with = "double_option", skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub dingtalk_userid: Option<Option<String>>,
+    #[serde(default)]
+    pub role: Option<Role>,
+    #[serde(default)]
+    pub unit_id: Option<i64>,
+    /// A new password (at least 10 characters); signs the user out everywhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<Password>,
     #[serde(default)]
     pub active: Option<bool>,
 }

@@ -4,11 +4,13 @@
 //! zones: values are parsed once at the edge (`parse(..) -> Result`) and are
 //! valid from then on. The store and the server build on these types.
 
+pub mod access;
 pub mod money;
 pub mod period;
 pub mod stage;
 pub mod text;
 
+pub use access::{Permission, Role};
 pub use money::{Money, MoneyError};
 pub use period::{Period, PeriodError, PeriodKind};
 pub use stage::{CapabilityRating, FunnelStage, ProcurementStage, RepStatus, StageError};

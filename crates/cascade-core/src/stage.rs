@@ -48,6 +48,7 @@ macro_rules! vocabulary {
         }
     };
 }
+pub(crate) use vocabulary;
 
 vocabulary!(
     /// Employment status of a rep; `on_leave` and `departed` carry an effective date.

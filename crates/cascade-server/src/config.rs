@@ -14,7 +14,53 @@ pub struct Settings {
     pub database: DatabaseSettings,
     pub company: CompanySettings,
     pub log: LogSettings,
+    pub auth: AuthSettings,
 }
+
+/// Sign-in and tokens. `Debug` never shows the signing key.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthSettings {
+    /// `development` accepts the built-in signing key (with a warning);
+    /// `production` refuses to start without a key of its own.
+    pub mode: Mode,
+    /// HS256 key, at least 32 bytes. Set it with CASCADE__AUTH__JWT_SECRET.
+    pub jwt_secret: String,
+    /// `iss` and `aud` of the access tokens this server issues and accepts.
+    pub issuer: String,
+    pub audience: String,
+    pub access_ttl_secs: u64,
+    pub refresh_ttl_secs: u64,
+    /// Failed sign-ins allowed per account, and per client address, within
+    /// `throttle_window_secs` before further attempts get 429.
+    pub max_failures_per_account: u32,
+    pub max_failures_per_client: u32,
+    pub throttle_window_secs: u64,
+}
+
+impl fmt::Debug for AuthSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuthSettings")
+            .field("mode", &self.mode)
+            .field("jwt_secret", &"***")
+            .field("issuer", &self.issuer)
+            .field("audience", &self.audience)
+            .field("access_ttl_secs", &self.access_ttl_secs)
+            .field("refresh_ttl_secs", &self.refresh_ttl_secs)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    Development,
+    Production,
+}
+
+/// The signing key a development install starts with. Public, so worthless:
+/// production mode refuses it.
+pub const DEVELOPMENT_JWT_SECRET: &str = "cascade-development-only-signing-key-do-not-use";
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -81,6 +127,7 @@ impl fmt::Debug for Settings {
             .field("database", &self.database)
             .field("company", &self.company)
             .field("log", &self.log)
+            .field("auth", &self.auth)
             .finish()
     }
 }
@@ -105,6 +152,17 @@ time_zone = "Asia/Shanghai"
 [log]
 level = "info"
 format = "pretty"
+
+[auth]
+mode = "development"
+jwt_secret = "cascade-development-only-signing-key-do-not-use"
+issuer = "cascade"
+audience = "cascade-api"
+access_ttl_secs = 900
+refresh_ttl_secs = 2592000
+max_failures_per_account = 5
+max_failures_per_client = 20
+throttle_window_secs = 900
 "#;
 
 /// Values given on the command line; they win over everything else.
@@ -161,6 +219,22 @@ impl Settings {
         if self.server.max_json_bytes < 1024 {
             return invalid("server.max_json_bytes", "must be at least 1024");
         }
+        let a = &self.auth;
+        if a.jwt_secret.len() < 32 {
+            return invalid("auth.jwt_secret", "must be at least 32 bytes");
+        }
+        if a.mode == Mode::Production && a.jwt_secret == DEVELOPMENT_JWT_SECRET {
+            return invalid("auth.jwt_secret", "is the public development key: production mode needs a secret of its own");
+        }
+        if a.access_ttl_secs == 0 || a.access_ttl_secs > 86_400 {
+            return invalid("auth.access_ttl_secs", "must be between 1 and 86400 (access tokens are short-lived)");
+        }
+        if a.refresh_ttl_secs < a.access_ttl_secs {
+            return invalid("auth.refresh_ttl_secs", "must be at least auth.access_ttl_secs");
+        }
+        if a.max_failures_per_account == 0 || a.max_failures_per_client == 0 || a.throttle_window_secs == 0 {
+            return invalid("auth.max_failures_per_account", "and the other throttle settings must be at least 1");
+        }
         if self.log.level.parse::<tracing_subscriber::EnvFilter>().is_err() {
             return invalid("log.level", "is not a tracing filter (e.g. info)");
         }
@@ -211,6 +285,21 @@ mod tests {
         std::fs::write(&f, "[server]\nprot = 1\n").unwrap();
         let e = Settings::load(Some(&f), &Overrides::default()).unwrap_err().to_string();
         assert!(e.contains("prot"), "{e}");
+    }
+
+    #[test]
+    fn production_needs_its_own_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("c.toml");
+        std::fs::write(&f, "[auth]\nmode = \"production\"\n").unwrap();
+        let e = Settings::load(Some(&f), &Overrides::default()).unwrap_err().to_string();
+        assert!(e.contains("auth.jwt_secret") && e.contains("production"), "{e}");
+        std::fs::write(&f, "[auth]\nmode = \"production\"\njwt_secret = \"short\"\n").unwrap();
+        let e = Settings::load(Some(&f), &Overrides::default()).unwrap_err().to_string();
+        assert!(e.contains("at least 32 bytes"), "{e}");
+        std::fs::write(&f, "[auth]\nmode = \"production\"\njwt_secret = \"0123456789abcdef0123456789abcdef-prod\"\n").unwrap();
+        let s = Settings::load(Some(&f), &Overrides::default()).unwrap();
+        assert!(!format!("{s:?}").contains("0123456789abcdef"), "Debug must hide the key");
     }
 
     #[test]

@@ -5,9 +5,11 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use cascade_api_types::{FileFormat, ImportKind, ImportRow, NewProductLine, NewUser};
-use cascade_demo::{DemoCompany, DemoConfig};
+use cascade_core::Role;
+use cascade_demo::{DemoCompany, DemoConfig, DemoRole};
 use cascade_store::{ProductLineFilter, Scope, Store, StoreError};
 
+use crate::auth;
 use crate::imports::{self, RowSource, Source};
 
 #[derive(Debug, Clone, Default)]
@@ -87,18 +89,38 @@ fn sales_rows(cfg: DemoConfig, company: Arc<DemoCompany>) -> RowSource {
     Box::new(rx.into_iter())
 }
 
+/// Every demo user's password (demo data only; README lists the users).
+pub const DEMO_PASSWORD: &str = "Cascade-demo-2026";
+
+fn role_of(r: DemoRole) -> Role {
+    match r {
+        DemoRole::Hq => Role::Hq,
+        DemoRole::Admin => Role::Admin,
+        DemoRole::RegionManager => Role::RegionManager,
+        DemoRole::ProvinceManager => Role::ProvinceManager,
+        DemoRole::Rep => Role::Rep,
+    }
+}
+
 async fn seed_users(store: &Arc<dyn Store>, company: &DemoCompany) -> anyhow::Result<u64> {
-    let reps = store.lookups(&Scope::all()).await?.reps;
+    let lookups = store.lookups(&Scope::all()).await?;
+    // One argon2id hash serves every demo user: they share the password, and
+    // hashing 650 times would add half a minute to every seed.
+    let hash = tokio::task::spawn_blocking(|| auth::password::hash(DEMO_PASSWORD)).await??;
     let mut created = 0;
     for u in &company.users {
-        let rep_id = u.employee_no.as_ref().and_then(|e| reps.get(e.as_str()).copied());
+        let rep_id = u.employee_no.as_ref().and_then(|e| lookups.reps.get(e.as_str()).copied());
+        let unit_id = *lookups.units.get(u.unit_code.as_str()).with_context(|| format!("demo unit {}", u.unit_code))?;
         let new = NewUser {
             username: u.username.clone(),
             display_name: u.display_name.clone(),
             rep_id,
             dingtalk_userid: u.dingtalk_userid.clone(),
+            role: role_of(u.role),
+            unit_id,
+            password: None,
         };
-        match store.create_user(&Scope::all(), &new).await {
+        match store.create_user(&Scope::all(), &new, Some(&hash)).await {
             Ok(_) => created += 1,
             // Seeding again: the user is there already.
             Err(StoreError::Conflict { .. }) => {}

@@ -29,6 +29,15 @@ pub enum ApiError {
     UnsupportedMediaType(String),
     #[error("service unavailable: {0}")]
     Unavailable(String),
+    /// No credentials, or ones that are expired, revoked or forged (401).
+    #[error("unauthorized: {0}")]
+    Unauthorized(String),
+    /// Signed in, but the role lacks the permission or the field is not theirs to set (403).
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    /// Too many failed sign-ins; try again after this many seconds (429).
+    #[error("too many requests")]
+    TooManyRequests { retry_after: u64 },
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -47,6 +56,9 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => ("payload-too-large", "The request body is too large"),
             ApiError::UnsupportedMediaType(_) => ("unsupported-media-type", "Unsupported media type"),
             ApiError::Unavailable(_) => ("unavailable", "Service unavailable"),
+            ApiError::Unauthorized(_) => ("unauthorized", "Sign-in required"),
+            ApiError::Forbidden(_) => ("forbidden", "Not allowed"),
+            ApiError::TooManyRequests { .. } => ("too-many-requests", "Too many attempts"),
             ApiError::Internal(_) => ("internal", "Internal error"),
         }
     }
@@ -61,7 +73,13 @@ impl ApiError {
             ApiError::BadRequest(e) | ApiError::Conflict(e) => (Some(format!("{}: {}", e.field, e.reason)), vec![e.clone()]),
             ApiError::NotFound(what) => (Some(format!("no such {what}, or it is outside your scope")), vec![]),
             ApiError::PayloadTooLarge { limit } => (Some(format!("the limit is {limit} bytes")), vec![]),
-            ApiError::UnsupportedMediaType(msg) | ApiError::Unavailable(msg) => (Some(msg.clone()), vec![]),
+            ApiError::UnsupportedMediaType(msg)
+            | ApiError::Unavailable(msg)
+            | ApiError::Unauthorized(msg)
+            | ApiError::Forbidden(msg) => (Some(msg.clone()), vec![]),
+            ApiError::TooManyRequests { retry_after } => {
+                (Some(format!("too many failed sign-ins; try again in {retry_after} seconds")), vec![])
+            }
             ApiError::Internal(_) => (Some("the error was logged; try again or contact support".to_owned()), vec![]),
         };
         let total = errors.len();
@@ -89,6 +107,9 @@ impl ResponseError for ApiError {
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -97,7 +118,17 @@ impl ResponseError for ApiError {
         if let ApiError::Internal(e) = self {
             tracing::error!(error = ?e, "request failed");
         }
-        problem_response(&self.problem())
+        let mut r = problem_response(&self.problem());
+        match self {
+            ApiError::Unauthorized(_) => {
+                r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"cascade\""));
+            }
+            ApiError::TooManyRequests { retry_after } => {
+                r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
+            }
+            _ => {}
+        }
+        r
     }
 }
 

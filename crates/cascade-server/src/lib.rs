@@ -1,6 +1,7 @@
 //! Cascade's server: configuration, the actix application, the REST API and
 //! the `cascade` command line (see `main.rs`).
 
+pub mod auth;
 pub mod config;
 pub mod demo;
 pub mod error;

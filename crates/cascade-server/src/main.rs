@@ -6,10 +6,11 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
-use cascade_api_types::{FileFormat, ImportKind, ImportStatus};
+use cascade_api_types::{FileFormat, ImportKind, ImportStatus, NewUser};
+use cascade_core::{Code, Role};
 use cascade_server::config::{Overrides, Settings};
 use cascade_server::startup::Application;
-use cascade_server::{demo, imports, telemetry};
+use cascade_server::{auth, demo, imports, telemetry};
 use cascade_store::{Scope, Store};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
@@ -78,6 +79,27 @@ enum Command {
     },
     /// Print the OpenAPI 3.1 document of this build's API.
     Openapi,
+    /// Create a user who can sign in, e.g. the first admin of a new company
+    /// (import the org units first). The password is read from the
+    /// environment variable CASCADE_NEW_PASSWORD, else from standard input.
+    CreateUser {
+        username: String,
+        /// hq, admin, region_manager, province_manager or rep.
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// Code of the org unit whose subtree the user works in (e.g. HQ).
+        #[arg(long)]
+        unit: String,
+        /// Employee number of the rep this user is (required for the rep role).
+        #[arg(long)]
+        rep: Option<String>,
+        #[arg(long)]
+        display_name: Option<String>,
+    },
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::parse(s).map_err(|e| e.to_string())
 }
 
 /// Kinds as the API names them; `sales-records` is accepted for `sales_records`.
@@ -222,6 +244,40 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                 }
                 return Ok(ExitCode::FAILURE);
             }
+        }
+        Command::CreateUser { username, role, unit, rep, display_name } => {
+            let password = match std::env::var("CASCADE_NEW_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => {
+                    eprintln!("password for {username} (one line):");
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line)?;
+                    line.trim_end_matches(['\r', '\n']).to_owned()
+                }
+            };
+            auth::password::check_new(&password).map_err(|e| anyhow::anyhow!("the password {e}"))?;
+            let store = open_store(&settings).await?;
+            let lookups = store.lookups(&Scope::all()).await?;
+            let unit_id =
+                *lookups.units.get(unit.as_str()).with_context(|| format!("no org unit {unit}: import org units first"))?;
+            let rep_id = match rep {
+                Some(no) => Some(*lookups.reps.get(no.as_str()).with_context(|| format!("no rep {no}"))?),
+                None => None,
+            };
+            anyhow::ensure!(role != Role::Rep || rep_id.is_some(), "the rep role needs --rep EMPLOYEE_NO");
+            let new = NewUser {
+                username: Code::parse(&username).map_err(|e| anyhow::anyhow!("username: {e}"))?,
+                display_name: display_name.unwrap_or_else(|| username.clone()),
+                rep_id,
+                dingtalk_userid: None,
+                role,
+                unit_id,
+                password: None,
+            };
+            let hash = auth::password::hash(&password)?;
+            let user = store.create_user(&Scope::all(), &new, Some(&hash)).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("created user {} (id {}, role {}, unit {unit})", user.username, user.id, user.role);
+            store.close().await;
         }
         Command::Export { kind, output, format } => {
             let format = format.or_else(|| output.as_deref().and_then(format_from_path)).unwrap_or(FileFormat::Csv);

@@ -3,7 +3,9 @@
 //! from the router; this module adds what no route says: title, tags, and
 //! the shared problem schema.
 
-use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -19,6 +21,8 @@ Money is an exact decimal string with at most two decimal places, in the company
     components(schemas(cascade_api_types::Problem, cascade_api_types::FieldError)),
     tags(
         (name = "system", description = "Health, readiness, the company profile and fiscal periods"),
+        (name = "auth", description = "Sign-in, token refresh and sign-out"),
+        (name = "access", description = "The role → permission matrix, API tokens for third-party systems, and the audit log"),
         (name = "org units", description = "The sales organisation tree (company → region → province → …)"),
         (name = "reps", description = "Sales representatives"),
         (name = "users", description = "Login identities"),
@@ -31,6 +35,66 @@ Money is an exact decimal string with at most two decimal places, in the company
     )
 )]
 pub struct ApiDoc;
+
+/// The bearer security scheme, and the 401/403 answers of every operation
+/// that requires it. A route's security requirement lists the one permission
+/// it needs (OpenAPI 3.1 allows role names as scopes of non-OAuth schemes);
+/// the route × role test reads them from this document.
+pub struct Security;
+
+impl Modify for Security {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "Either an access token from `POST /api/v1/auth/login` (a JWT, valid for minutes; renew it with \
+                         `POST /api/v1/auth/refresh`), or an API token (`cas_…`) an admin issued with `POST /api/v1/api-tokens` \
+                         for a third-party system. Each operation lists the permission it needs; out-of-scope objects answer 404.",
+                    ))
+                    .build(),
+            ),
+        );
+        let problem = || ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build();
+        for item in doc.paths.paths.values_mut() {
+            let ops = [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete];
+            for op in ops.into_iter().flatten() {
+                let Some(reqs) = op.security.as_ref().filter(|reqs| reqs.iter().any(|r| r != &Default::default())) else {
+                    continue;
+                };
+                // Scopes are the permissions named; a route without any only needs a signed-in caller.
+                let names_permission = serde_json::to_value(reqs).is_ok_and(|v| {
+                    v.as_array().is_some_and(|a| a.iter().any(|r| r["bearer"].as_array().is_some_and(|p| !p.is_empty())))
+                });
+                op.responses.responses.entry("401".to_owned()).or_insert_with(|| {
+                    ResponseBuilder::new()
+                        .description("Missing, expired or revoked credentials")
+                        .content("application/problem+json", problem())
+                        .into()
+                });
+                if !names_permission {
+                    continue;
+                }
+                op.responses.responses.entry("403".to_owned()).or_insert_with(|| {
+                    ResponseBuilder::new()
+                        .description("Your role lacks the permission this operation names, or a field is not yours to set")
+                        .content("application/problem+json", problem())
+                        .into()
+                });
+            }
+        }
+    }
+}
+
+/// Completes the document collected from the routes (the routes are only
+/// known after registration, so this cannot be a derive-time modifier).
+pub fn finish(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    Security.modify(&mut doc);
+    doc
+}
 
 /// The document as the server publishes it at `/api/openapi.json`.
 pub fn document() -> utoipa::openapi::OpenApi {

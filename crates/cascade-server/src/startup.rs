@@ -4,6 +4,7 @@
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
@@ -13,7 +14,9 @@ use utoipa::OpenApi;
 use utoipa_actix_web::{scope, AppExt, UtoipaApp};
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::config::Settings;
+use crate::auth::throttle::Throttle;
+use crate::auth::tokens::Keys;
+use crate::config::{Mode, Settings, DEVELOPMENT_JWT_SECRET};
 use crate::error::ApiError;
 use crate::extract::JsonLimit;
 use crate::openapi::ApiDoc;
@@ -40,9 +43,17 @@ impl Application {
         let port = listener.local_addr()?.port();
         let static_dir = settings.server.static_dir.clone();
         let json_limit = settings.server.max_json_bytes;
-        let state = web::Data::new(AppState { store: store.clone(), settings, progress: Default::default() });
+        if settings.auth.mode == Mode::Development && settings.auth.jwt_secret == DEVELOPMENT_JWT_SECRET {
+            tracing::warn!("signing tokens with the public development key; set auth.jwt_secret before real use");
+        }
+        let a = &settings.auth;
+        let throttle =
+            Throttle::new(Duration::from_secs(a.throttle_window_secs), a.max_failures_per_account, a.max_failures_per_client);
+        let keys = Keys::new(a);
+        let state = web::Data::new(AppState { store: store.clone(), settings, progress: Default::default(), keys, throttle });
         let server = HttpServer::new(move || {
             let (app, api) = api_app(App::new().into_utoipa_app()).split_for_parts();
+            let api = crate::openapi::finish(api);
             let app = app
                 .app_data(state.clone())
                 .app_data(JsonLimit(json_limit))
@@ -85,7 +96,7 @@ where
 
 /// The OpenAPI document of exactly the routes the server registers.
 pub fn openapi_of_routes() -> utoipa::openapi::OpenApi {
-    api_app(App::new().into_utoipa_app()).split_for_parts().1
+    crate::openapi::finish(api_app(App::new().into_utoipa_app()).split_for_parts().1)
 }
 
 async fn api_not_found(req: HttpRequest) -> HttpResponse {

@@ -4,6 +4,8 @@ use std::sync::Arc;
 
 use cascade_store::Store;
 
+use crate::auth::throttle::Throttle;
+use crate::auth::tokens::Keys;
 use crate::config::Settings;
 use crate::imports::Progress;
 
@@ -12,4 +14,6 @@ pub struct AppState {
     pub settings: Settings,
     /// Live progress of the import jobs this process runs.
     pub progress: Arc<Progress>,
+    pub keys: Keys,
+    pub throttle: Throttle,
 }

@@ -25,7 +25,7 @@ both!(
 
 /// HQ, one region, one province, one rep, one customer, one product line.
 async fn seed(app: &TestApp) -> (i64, i64, i64, i64, i64, i64) {
-    let hq = app.create("/api/v1/org-units", json!({"code": "HQ", "name": "华康医疗", "kind": "company"})).await;
+    let hq = app.hq;
     let region =
         app.create("/api/v1/org-units", json!({"code": "R-HN", "name": "华南大区", "kind": "region", "parent_id": hq})).await;
     let gd = app
@@ -53,8 +53,10 @@ async fn health_readiness_and_company(app: TestApp) {
     let (s, v) = app.get("/readyz").await;
     assert_eq!(s, 200);
     assert_eq!(v["database"], app.db.store.backend().as_str());
-    let (_, v) = app.get("/api/v1/company").await;
-    assert_eq!(v["name"], Value::Null);
+    // The company profile needs a signed-in caller.
+    let r = app.anon.get(app.url("/api/v1/company")).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 401);
+    assert!(r.headers().get("www-authenticate").is_some());
     seed(&app).await;
     let (_, v) = app.get("/api/v1/company").await;
     assert_eq!(
@@ -126,7 +128,8 @@ async fn sales_model_round_trip(app: TestApp) {
     let (s, u) = app
         .post(
             "/api/v1/users",
-            json!({"username": "zhang.san", "display_name": "张三", "rep_id": rep, "dingtalk_userid": "dt-001"}),
+            json!({"username": "zhang.san", "display_name": "张三", "rep_id": rep, "dingtalk_userid": "dt-001",
+                   "role": "rep", "unit_id": gd, "password": "a long password"}),
         )
         .await;
     assert_eq!((s, u["rep_id"].as_i64()), (201, Some(rep)));

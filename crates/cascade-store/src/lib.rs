@@ -11,6 +11,7 @@
 // `src/sql/` is compiled once per dialect on purpose (see above).
 #![allow(clippy::duplicate_mod)]
 
+mod access;
 mod error;
 mod import;
 mod list;
@@ -24,10 +25,13 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use cascade_api_types as api;
-use cascade_core::{CapabilityRating, FunnelStage, ProcurementStage, RepStatus};
+use cascade_core::{CapabilityRating, FunnelStage, ProcurementStage, RepStatus, Role};
 use chrono::NaiveDate;
 use futures_util::stream::BoxStream;
 
+pub use access::{
+    scope_for, AccessStore, AuditFilter, NewApiTokenRow, NewAuditEntry, NewRefreshToken, Principal, Spent, TokenPrincipal,
+};
 pub use error::{StoreError, StoreResult};
 pub use import::{ImportBatch, ImportMsg, ImportOutcome, Lookups};
 pub use list::{ListParams, Page, MAX_PAGE_SIZE};
@@ -81,6 +85,7 @@ pub trait Store:
     + VisitStore
     + SalesStore
     + ImportStore
+    + AccessStore
     + Send
     + Sync
 {
@@ -143,17 +148,29 @@ pub trait RepStore {
 #[derive(Debug, Clone, Default)]
 pub struct UserFilter {
     pub active: Option<bool>,
+    pub role: Option<Role>,
+    /// Users whose scope unit is this unit or below it.
+    pub unit_id: Option<i64>,
     pub q: Option<String>,
 }
 
-/// Users are scoped by the unit of their linked rep; users without a rep are
-/// visible to company-wide scopes only.
+/// Users are placed by their scope unit; a rep sees only their own user.
+/// Password hashes are made by the caller (the store never sees a password)
+/// and never read back through this trait.
 #[async_trait]
 pub trait UserStore {
-    async fn create_user(&self, scope: &Scope, new: &api::NewUser) -> StoreResult<api::User>;
+    async fn create_user(&self, scope: &Scope, new: &api::NewUser, password_hash: Option<&str>) -> StoreResult<api::User>;
     async fn get_user(&self, scope: &Scope, id: i64) -> StoreResult<api::User>;
     async fn list_users(&self, scope: &Scope, filter: &UserFilter, params: &ListParams) -> StoreResult<Page<api::User>>;
-    async fn update_user(&self, scope: &Scope, id: i64, patch: &api::UserPatch) -> StoreResult<api::User>;
+    /// A new password, role or scope unit, or deactivation, revokes the
+    /// user's refresh tokens in the same transaction.
+    async fn update_user(
+        &self,
+        scope: &Scope,
+        id: i64,
+        patch: &api::UserPatch,
+        password_hash: Option<&str>,
+    ) -> StoreResult<api::User>;
     async fn delete_user(&self, scope: &Scope, id: i64) -> StoreResult<()>;
 }
 

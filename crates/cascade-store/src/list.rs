@@ -39,6 +39,7 @@ pub(crate) enum Arg {
     I64(i64),
     Bool(bool),
     Date(NaiveDate),
+    Time(chrono::DateTime<chrono::Utc>),
     Text(String),
 }
 
@@ -91,6 +92,17 @@ impl Query {
         let p = self.arg(a);
         self.sql.push_str(" AND ");
         self.sql.push_str(&cond.replace("{}", &p));
+    }
+
+    /// Limits the rows to the caller's scope: the unit path (`u` is the
+    /// joined unit that places the row) and, for a rep, `own` with the rep's
+    /// id (e.g. `c.owner_rep_id = {}`). `own: None` means the row kind has
+    /// no owner (org units), so the subtree alone decides.
+    pub fn scoped(&mut self, scope: &crate::Scope, own: Option<&str>) {
+        self.and("u.path LIKE {}", Arg::Text(scope.like_pattern()));
+        if let (Some(rep), Some(own)) = (scope.rep_id(), own) {
+            self.and(own, Arg::I64(rep));
+        }
     }
 
     pub fn and_opt<T>(&mut self, cond: &str, v: Option<T>, f: impl FnOnce(T) -> Arg) {

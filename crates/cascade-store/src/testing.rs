@@ -37,6 +37,18 @@ impl TestDb {
         db
     }
 
+    /// Runs SQL on a connection of its own, bypassing the store: for tests
+    /// that prove what the database itself refuses (e.g. editing the audit log).
+    pub async fn raw_execute(&self, sql: &str) -> Result<u64, sqlx::Error> {
+        if self.url.starts_with("sqlite:") {
+            let mut c = sqlx::SqliteConnection::connect(&self.url).await?;
+            Ok(sqlx::query(sql).execute(&mut c).await?.rows_affected())
+        } else {
+            let mut c = sqlx::PgConnection::connect(&self.url).await?;
+            Ok(sqlx::query(sql).execute(&mut c).await?.rows_affected())
+        }
+    }
+
     /// An empty database with no tables, for tests of migration itself.
     pub async fn unmigrated(backend: Backend) -> TestDb {
         match backend {

@@ -4,7 +4,7 @@
 use std::str::FromStr;
 
 use cascade_api_types::*;
-use cascade_core::{CapabilityRating, Code, FunnelStage, Money, ProcurementStage, RepStatus};
+use cascade_core::{CapabilityRating, Code, FunnelStage, Money, Permission, ProcurementStage, RepStatus, Role};
 use cascade_store::testing::TestDb;
 use cascade_store::*;
 use chrono::NaiveDate;
@@ -32,6 +32,9 @@ contract!(
     pagination_walks_every_row_once_in_every_sort,
     unique_keys_conflict,
     users_link_to_reps,
+    a_rep_sees_only_their_own_records,
+    refresh_tokens_are_spent_once_and_reuse_revokes_the_family,
+    permissions_are_seeded_once_and_the_audit_log_is_append_only,
     product_lines_in_use_cannot_be_deleted,
     migrations_are_idempotent,
 );
@@ -600,51 +603,126 @@ async fn unique_keys_conflict(db: TestDb) {
     assert!(matches!(e, Err(StoreError::Conflict { ref field, .. }) if field == "code"), "{e:?}");
 }
 
+fn new_user(name: &str, role: Role, unit_id: i64, rep_id: Option<i64>) -> NewUser {
+    NewUser { username: code(name), display_name: name.into(), rep_id, dingtalk_userid: None, role, unit_id, password: None }
+}
+
 async fn users_link_to_reps(db: TestDb) {
     let t = tree(&db).await;
     let r = rep(&db, "R1", t.gd.id).await;
-    let u = db
-        .store
-        .create_user(
-            &all(),
-            &NewUser {
-                username: code("zhang.san"),
-                display_name: "张三".into(),
-                rep_id: Some(r.id),
-                dingtalk_userid: Some("u123".into()),
-            },
-        )
-        .await
-        .unwrap();
-    let admin = db
-        .store
-        .create_user(
-            &all(),
-            &NewUser { username: code("hrbp"), display_name: "HRBP".into(), rep_id: None, dingtalk_userid: None },
-        )
-        .await
-        .unwrap();
+    let mut new = new_user("zhang.san", Role::Rep, t.gd.id, Some(r.id));
+    new.dingtalk_userid = Some("u123".into());
+    let u = db.store.create_user(&all(), &new, Some("$argon2id$fake")).await.unwrap();
+    assert!(u.has_password);
+    let admin = db.store.create_user(&all(), &new_user("hrbp", Role::Admin, t.hq.id, None), None).await.unwrap();
+    assert!(!admin.has_password);
     let south = db.store.scope_of_unit(t.south.id).await.unwrap();
     let east = db.store.scope_of_unit(t.east.id).await.unwrap();
     assert_eq!(db.store.get_user(&south, u.id).await.unwrap().dingtalk_userid.as_deref(), Some("u123"));
     assert!(matches!(db.store.get_user(&east, u.id).await, Err(StoreError::NotFound { .. })));
     assert!(matches!(db.store.get_user(&south, admin.id).await, Err(StoreError::NotFound { .. })));
-    let e = db
-        .store
-        .create_user(
-            &all(),
-            &NewUser { username: code("other"), display_name: "x".into(), rep_id: Some(r.id), dingtalk_userid: None },
-        )
-        .await;
+    // A rep's user must work inside the user's unit, and the unit inside the caller's scope.
+    let e = db.store.create_user(&all(), &new_user("other", Role::Rep, t.sh.id, Some(r.id)), None).await;
+    assert!(matches!(e, Err(StoreError::Invalid { ref field, .. }) if field == "rep_id"), "{e:?}");
+    let e = db.store.create_user(&south, &new_user("other", Role::Hq, t.hq.id, None), None).await;
+    assert!(matches!(e, Err(StoreError::Invalid { ref field, .. }) if field == "unit_id"), "{e:?}");
+    let e = db.store.create_user(&all(), &new_user("other", Role::Rep, t.gd.id, Some(r.id)), None).await;
     assert!(matches!(e, Err(StoreError::Conflict { .. })), "{e:?}");
     let cleared = db
         .store
-        .update_user(&all(), u.id, &UserPatch { dingtalk_userid: Some(None), active: Some(false), ..Default::default() })
+        .update_user(&all(), u.id, &UserPatch { dingtalk_userid: Some(None), active: Some(false), ..Default::default() }, None)
         .await
         .unwrap();
     assert_eq!((cleared.dingtalk_userid, cleared.active, cleared.rep_id), (None, false, Some(r.id)));
     db.store.delete_rep(&all(), r.id).await.unwrap();
     assert_eq!(db.store.get_user(&all(), u.id).await.unwrap().rep_id, None);
+}
+
+/// A rep's scope is their own records: their customers, opportunities,
+/// visits, sales, rep and user rows, and nothing of a colleague's in the
+/// same province.
+async fn a_rep_sees_only_their_own_records(db: TestDb) {
+    let t = tree(&db).await;
+    let mine = rep(&db, "R1", t.gd.id).await;
+    let theirs = rep(&db, "R2", t.gd.id).await;
+    let c_mine = customer(&db, "C1", t.gd.id, Some(mine.id)).await;
+    let c_theirs = customer(&db, "C2", t.gd.id, Some(theirs.id)).await;
+    let gd_path = db.store.scope_of_unit(t.gd.id).await.unwrap();
+    let own = Scope::own(gd_path.path(), mine.id);
+    let listed = db.store.list_customers(&own, &CustomerFilter::default(), &ListParams::default()).await.unwrap();
+    assert_eq!(listed.items.iter().map(|c| c.id).collect::<Vec<_>>(), vec![c_mine.id]);
+    assert!(matches!(db.store.get_customer(&own, c_theirs.id).await, Err(StoreError::NotFound { .. })));
+    assert!(db.store.get_rep(&own, mine.id).await.is_ok());
+    assert!(matches!(db.store.get_rep(&own, theirs.id).await, Err(StoreError::NotFound { .. })));
+    // Nor can they write through a reference to a colleague's customer.
+    let pl = product(&db, "PL").await;
+    let sale = |customer_id| NewSalesRecord {
+        doc_id: code("D1"),
+        customer_id,
+        product_line_id: pl.id,
+        booked_on: date("2026-01-01"),
+        amount: Money::parse_str("1").unwrap(),
+    };
+    let e = db.store.create_sales_record(&own, &sale(c_theirs.id)).await;
+    assert!(matches!(e, Err(StoreError::Invalid { ref field, .. }) if field == "customer_id"), "{e:?}");
+    db.store.create_sales_record(&own, &sale(c_mine.id)).await.unwrap();
+}
+
+async fn refresh_tokens_are_spent_once_and_reuse_revokes_the_family(db: TestDb) {
+    let t = tree(&db).await;
+    let u = db.store.create_user(&all(), &new_user("u", Role::Hq, t.hq.id, None), Some("h")).await.unwrap();
+    let now = chrono::Utc::now();
+    let token = |hash: &str, family: &str| NewRefreshToken {
+        user_id: u.id,
+        family: family.into(),
+        token_hash: hash.into(),
+        issued_at: now,
+        expires_at: now + chrono::Duration::hours(1),
+    };
+    db.store.insert_refresh_token(&token("a", "F")).await.unwrap();
+    assert_eq!(db.store.spend_refresh_token("a", now).await.unwrap(), Spent::Fresh { user_id: u.id, family: "F".into() });
+    db.store.insert_refresh_token(&token("b", "F")).await.unwrap();
+    // "a" again: stolen and replayed. The live successor "b" dies with it.
+    assert_eq!(db.store.spend_refresh_token("a", now).await.unwrap(), Spent::Replayed { user_id: u.id });
+    assert_eq!(db.store.spend_refresh_token("b", now).await.unwrap(), Spent::Replayed { user_id: u.id });
+    assert_eq!(db.store.spend_refresh_token("zzz", now).await.unwrap(), Spent::Unknown);
+    db.store.insert_refresh_token(&token("c", "G")).await.unwrap();
+    let later = now + chrono::Duration::hours(2);
+    assert_eq!(db.store.spend_refresh_token("c", later).await.unwrap(), Spent::Expired);
+    // Logout revokes the family; a password change revokes every session.
+    db.store.insert_refresh_token(&token("d", "H")).await.unwrap();
+    db.store.revoke_refresh_family_of("d", now).await.unwrap();
+    assert!(matches!(db.store.spend_refresh_token("d", now).await.unwrap(), Spent::Replayed { .. }));
+    db.store.insert_refresh_token(&token("e", "I")).await.unwrap();
+    db.store.update_user(&all(), u.id, &UserPatch::default(), Some("new hash")).await.unwrap();
+    assert!(matches!(db.store.spend_refresh_token("e", now).await.unwrap(), Spent::Replayed { .. }));
+}
+
+async fn permissions_are_seeded_once_and_the_audit_log_is_append_only(db: TestDb) {
+    let rep_perms = db.store.permissions_of(Role::Rep).await.unwrap();
+    assert_eq!(rep_perms, Role::Rep.default_permissions());
+    let mut fewer = rep_perms.clone();
+    fewer.remove(&Permission::VisitsWrite);
+    db.store.set_permissions(Role::Rep, &fewer).await.unwrap();
+    db.store.migrate().await.unwrap();
+    assert_eq!(db.store.permissions_of(Role::Rep).await.unwrap(), fewer, "an edited matrix survives restarts");
+    let entry = NewAuditEntry {
+        actor: "someone".into(),
+        action: "update".into(),
+        entity: "customer".into(),
+        entity_id: Some("7".into()),
+        before: Some(serde_json::json!({"name": "a"})),
+        after: Some(serde_json::json!({"name": "b"})),
+        ..Default::default()
+    };
+    db.store.append_audit(&entry).await.unwrap();
+    let filter = AuditFilter { entity: Some("customer".into()), ..Default::default() };
+    let page = db.store.list_audit(&filter, &ListParams::default()).await.unwrap();
+    assert_eq!(page.items.len(), 1);
+    assert_eq!(page.items[0].after, Some(serde_json::json!({"name": "b"})));
+    for sql in ["UPDATE audit_log SET actor = 'x'", "DELETE FROM audit_log"] {
+        assert!(db.raw_execute(sql).await.is_err(), "{sql} must be refused");
+    }
 }
 
 async fn product_lines_in_use_cannot_be_deleted(db: TestDb) {

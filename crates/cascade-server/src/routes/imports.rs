@@ -13,12 +13,14 @@ use tokio::io::AsyncWriteExt;
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::{caller_scope, list_query, page};
+use super::{list_query, page};
+use crate::auth::Caller;
 use crate::error::docs::{BadQuery, NotFound};
 use crate::error::ApiError;
 use crate::extract::Query;
 use crate::imports::{self, Source};
 use crate::state::AppState;
+use cascade_core::Permission;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(upload).service(list).service(get_one).service(export);
@@ -61,7 +63,7 @@ fn format_of(req: &HttpRequest, q: &UploadQuery) -> Result<FileFormat, ApiError>
 /// row is refused, nothing is written and the job lists every bad row,
 /// column and reason (the first 100, with the total).
 #[utoipa::path(
-    tag = "imports",
+    tag = "imports", security(("bearer" = ["imports.run"])),
     params(UploadQuery),
     request_body(
         description = "The file itself: CSV (UTF-8, header row first) or an .xlsx workbook (first sheet).",
@@ -79,9 +81,12 @@ fn format_of(req: &HttpRequest, q: &UploadQuery) -> Result<FileFormat, ApiError>
 pub async fn upload(
     req: HttpRequest,
     state: web::Data<AppState>,
+    caller: Caller,
     q: Query<UploadQuery>,
     mut body: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ImportsRun)?;
+    caller.require_unit_scope("imports")?;
     let q = q.0;
     let format = format_of(&req, &q)?;
     let limit = state.settings.server.max_import_bytes;
@@ -105,9 +110,10 @@ pub async fn upload(
     if size == 0 {
         return Err(ApiError::invalid("body", "is empty: send the file as the request body"));
     }
-    let scope = caller_scope();
+    let scope = caller.scope.clone();
     let store = state.store.clone();
     let job = store.create_import_job(&scope, q.kind, format, q.file_name.as_deref()).await?;
+    caller.audit(&state, "import", "import_job", job.id, None::<&()>, Some(&job)).await;
     let run = {
         let (store, scope, kind, progress) = (store.clone(), scope.clone(), q.kind, state.progress.clone());
         async move {
@@ -149,21 +155,27 @@ list_query!(
 );
 
 /// List import jobs, newest first unless `order=asc`.
-#[utoipa::path(tag = "imports", params(ImportJobQuery), responses((status = 200, body = ImportJobPage), BadQuery))]
+#[utoipa::path(tag = "imports", security(("bearer" = ["imports.run"])), params(ImportJobQuery), responses((status = 200, body = ImportJobPage), BadQuery))]
 #[get("/imports")]
-pub async fn list(state: web::Data<AppState>, q: Query<ImportJobQuery>) -> Result<web::Json<ImportJobPage>, ApiError> {
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    q: Query<ImportJobQuery>,
+) -> Result<web::Json<ImportJobPage>, ApiError> {
+    caller.require(Permission::ImportsRun)?;
     let q = q.0;
     let params = crate::routes::list_params(q.limit, &q.cursor, &q.sort, Some(q.order.unwrap_or(SortOrder::Desc)));
-    let mut p = state.store.list_import_jobs(&caller_scope(), &params).await?;
+    let mut p = state.store.list_import_jobs(&caller.scope, &params).await?;
     p.items.iter_mut().for_each(|job| state.progress.overlay(job));
     Ok(web::Json(page(p, |items, next_cursor| ImportJobPage { items, next_cursor })))
 }
 
 /// One import job: its status, progress (`rows_done` of `rows_total`) and errors.
-#[utoipa::path(tag = "imports", params(("id" = i64, Path)), responses((status = 200, body = ImportJob), NotFound))]
+#[utoipa::path(tag = "imports", security(("bearer" = ["imports.run"])), params(("id" = i64, Path)), responses((status = 200, body = ImportJob), NotFound))]
 #[get("/imports/{id}")]
-pub async fn get_one(state: web::Data<AppState>, id: web::Path<i64>) -> Result<web::Json<ImportJob>, ApiError> {
-    let mut job = state.store.get_import_job(&caller_scope(), *id).await?;
+pub async fn get_one(state: web::Data<AppState>, caller: Caller, id: web::Path<i64>) -> Result<web::Json<ImportJob>, ApiError> {
+    caller.require(Permission::ImportsRun)?;
+    let mut job = state.store.get_import_job(&caller.scope, *id).await?;
     state.progress.overlay(&mut job);
     Ok(web::Json(job))
 }
@@ -200,7 +212,7 @@ impl Drain {
 /// Export every row of a kind in your scope, in the columns imports read
 /// (so an export can be edited and imported back).
 #[utoipa::path(
-    tag = "imports",
+    tag = "imports", security(("bearer" = ["exports.run"])),
     params(("kind" = ImportKind, Path), ExportQuery),
     responses(
         (status = 200, description = "The file", content((String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
@@ -211,13 +223,16 @@ impl Drain {
 #[get("/exports/{kind}")]
 pub async fn export(
     state: web::Data<AppState>,
+    caller: Caller,
     kind: web::Path<ImportKind>,
     q: Query<ExportQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ExportsRun)?;
+    caller.require_unit_scope("exports")?;
     let kind = *kind;
     let format = q.0.format.unwrap_or(FileFormat::Csv);
     let store = state.store.clone();
-    let scope = caller_scope();
+    let scope = caller.scope.clone();
     let name = format!("{}.{}", kind.as_str(), format.as_str());
     let disposition = (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\""));
     match format {

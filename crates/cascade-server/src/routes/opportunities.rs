@@ -2,12 +2,13 @@
 
 use actix_web::{delete, get, patch, post, web, HttpResponse};
 use cascade_api_types::{NewOpportunity, Opportunity, OpportunityChange, OpportunityPage, OpportunityPatch};
-use cascade_core::FunnelStage;
+use cascade_core::{FunnelStage, Permission};
 use cascade_store::OpportunityFilter;
 use chrono::NaiveDate;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::{caller_scope, created, list_query, page};
+use super::{created, list_query, page};
+use crate::auth::Caller;
 use crate::error::docs::{BadInput, BadQuery, Conflict, NotFound};
 use crate::error::{ApiError, Errors};
 use crate::extract::{Json, Query};
@@ -47,9 +48,14 @@ fn check_text(errs: &mut Errors, name: &mut Option<String>, external_id: &Option
 }
 
 /// List opportunities. Sort keys: `id`, `expected_close`, `amount`, `name`.
-#[utoipa::path(tag = "opportunities", params(OpportunityQuery), responses((status = 200, body = OpportunityPage), BadQuery))]
+#[utoipa::path(tag = "opportunities", security(("bearer" = ["opportunities.read"])), params(OpportunityQuery), responses((status = 200, body = OpportunityPage), BadQuery))]
 #[get("/opportunities")]
-pub async fn list(state: web::Data<AppState>, q: Query<OpportunityQuery>) -> Result<web::Json<OpportunityPage>, ApiError> {
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    q: Query<OpportunityQuery>,
+) -> Result<web::Json<OpportunityPage>, ApiError> {
+    caller.require(Permission::OpportunitiesRead)?;
     let q = q.0;
     let filter = OpportunityFilter {
         unit_id: q.unit_id,
@@ -61,34 +67,37 @@ pub async fn list(state: web::Data<AppState>, q: Query<OpportunityQuery>) -> Res
         close_from: q.close_from,
         close_to: q.close_to,
     };
-    let p = state.store.list_opportunities(&caller_scope(), &filter, &q.list_params()).await?;
+    let p = state.store.list_opportunities(&caller.scope, &filter, &q.list_params()).await?;
     Ok(web::Json(page(p, |items, next_cursor| OpportunityPage { items, next_cursor })))
 }
 
 /// Create an opportunity (stage `lead` unless given; `lost` needs a reason).
-#[utoipa::path(tag = "opportunities", request_body = NewOpportunity, responses((status = 201, body = Opportunity), BadInput, Conflict))]
+#[utoipa::path(tag = "opportunities", security(("bearer" = ["opportunities.write"])), request_body = NewOpportunity, responses((status = 201, body = Opportunity), BadInput, Conflict))]
 #[post("/opportunities")]
-pub async fn create(state: web::Data<AppState>, body: Json<NewOpportunity>) -> Result<HttpResponse, ApiError> {
+pub async fn create(state: web::Data<AppState>, caller: Caller, body: Json<NewOpportunity>) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::OpportunitiesWrite)?;
     let mut new = body.0;
     let mut errs = Errors::default();
     let mut name = Some(std::mem::take(&mut new.name));
     check_text(&mut errs, &mut name, &new.external_id, &mut new.lost_reason);
     new.name = name.unwrap_or_default();
     errs.finish()?;
-    let o = state.store.create_opportunity(&caller_scope(), &new).await?;
+    let o = state.store.create_opportunity(&caller.scope, &new).await?;
+    caller.audit(&state, "create", "opportunity", o.id, None::<&()>, Some(&o)).await;
     Ok(created("opportunities", o.id, &o))
 }
 
 /// Get one opportunity.
-#[utoipa::path(tag = "opportunities", params(("id" = i64, Path)), responses((status = 200, body = Opportunity), NotFound))]
+#[utoipa::path(tag = "opportunities", security(("bearer" = ["opportunities.read"])), params(("id" = i64, Path)), responses((status = 200, body = Opportunity), NotFound))]
 #[get("/opportunities/{id}")]
-pub async fn get_one(state: web::Data<AppState>, id: web::Path<i64>) -> Result<web::Json<Opportunity>, ApiError> {
-    Ok(web::Json(state.store.get_opportunity(&caller_scope(), *id).await?))
+pub async fn get_one(state: web::Data<AppState>, caller: Caller, id: web::Path<i64>) -> Result<web::Json<Opportunity>, ApiError> {
+    caller.require(Permission::OpportunitiesRead)?;
+    Ok(web::Json(state.store.get_opportunity(&caller.scope, *id).await?))
 }
 
 /// Change an opportunity. Stage moves and close-date slips are kept in its history.
 #[utoipa::path(
-    tag = "opportunities",
+    tag = "opportunities", security(("bearer" = ["opportunities.write"])),
     params(("id" = i64, Path)),
     request_body = OpportunityPatch,
     responses((status = 200, body = Opportunity), BadInput, NotFound)
@@ -96,27 +105,40 @@ pub async fn get_one(state: web::Data<AppState>, id: web::Path<i64>) -> Result<w
 #[patch("/opportunities/{id}")]
 pub async fn update(
     state: web::Data<AppState>,
+    caller: Caller,
     id: web::Path<i64>,
     body: Json<OpportunityPatch>,
 ) -> Result<web::Json<Opportunity>, ApiError> {
+    caller.require(Permission::OpportunitiesWrite)?;
     let mut patch = body.0;
     let mut errs = Errors::default();
     check_text(&mut errs, &mut patch.name, &None, &mut patch.lost_reason);
     errs.finish()?;
-    Ok(web::Json(state.store.update_opportunity(&caller_scope(), *id, &patch).await?))
+    let before = state.store.get_opportunity(&caller.scope, *id).await?;
+    let after = state.store.update_opportunity(&caller.scope, *id, &patch).await?;
+    caller.audit(&state, "update", "opportunity", after.id, Some(&before), Some(&after)).await;
+    Ok(web::Json(after))
 }
 
 /// Delete an opportunity.
-#[utoipa::path(tag = "opportunities", params(("id" = i64, Path)), responses((status = 204, description = "Deleted"), NotFound))]
+#[utoipa::path(tag = "opportunities", security(("bearer" = ["opportunities.write"])), params(("id" = i64, Path)), responses((status = 204, description = "Deleted"), NotFound))]
 #[delete("/opportunities/{id}")]
-pub async fn remove(state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
-    state.store.delete_opportunity(&caller_scope(), *id).await?;
+pub async fn remove(state: web::Data<AppState>, caller: Caller, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::OpportunitiesWrite)?;
+    let before = state.store.get_opportunity(&caller.scope, *id).await?;
+    state.store.delete_opportunity(&caller.scope, *id).await?;
+    caller.audit(&state, "delete", "opportunity", before.id, Some(&before), None::<&()>).await;
     Ok(HttpResponse::NoContent().finish())
 }
 
 /// An opportunity's stage and expected-close history, oldest first.
-#[utoipa::path(tag = "opportunities", params(("id" = i64, Path)), responses((status = 200, body = Vec<OpportunityChange>), NotFound))]
+#[utoipa::path(tag = "opportunities", security(("bearer" = ["opportunities.read"])), params(("id" = i64, Path)), responses((status = 200, body = Vec<OpportunityChange>), NotFound))]
 #[get("/opportunities/{id}/history")]
-pub async fn history(state: web::Data<AppState>, id: web::Path<i64>) -> Result<web::Json<Vec<OpportunityChange>>, ApiError> {
-    Ok(web::Json(state.store.opportunity_history(&caller_scope(), *id).await?))
+pub async fn history(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<web::Json<Vec<OpportunityChange>>, ApiError> {
+    caller.require(Permission::OpportunitiesRead)?;
+    Ok(web::Json(state.store.opportunity_history(&caller.scope, *id).await?))
 }

@@ -6,11 +6,13 @@ use cascade_store::ProductLineFilter;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::{created, list_query, page};
+use crate::auth::Caller;
 use crate::error::docs::{BadInput, BadQuery, Conflict, NotFound};
 use crate::error::{ApiError, Errors};
 use crate::extract::{Json, Query};
 use crate::state::AppState;
 use crate::validate;
+use cascade_core::Permission;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list).service(create).service(get_one).service(update).service(remove);
@@ -26,9 +28,14 @@ list_query!(
 );
 
 /// List product lines. Sort keys: `id`, `code`, `name`.
-#[utoipa::path(tag = "product lines", params(ProductLineQuery), responses((status = 200, body = ProductLinePage), BadQuery))]
+#[utoipa::path(tag = "product lines", security(("bearer" = ["product_lines.read"])), params(ProductLineQuery), responses((status = 200, body = ProductLinePage), BadQuery))]
 #[get("/product-lines")]
-pub async fn list(state: web::Data<AppState>, q: Query<ProductLineQuery>) -> Result<web::Json<ProductLinePage>, ApiError> {
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    q: Query<ProductLineQuery>,
+) -> Result<web::Json<ProductLinePage>, ApiError> {
+    caller.require(Permission::ProductLinesRead)?;
     let q = q.0;
     let filter = ProductLineFilter { active: q.active, q: q.q.clone() };
     let p = state.store.list_product_lines(&filter, &q.list_params()).await?;
@@ -36,27 +43,30 @@ pub async fn list(state: web::Data<AppState>, q: Query<ProductLineQuery>) -> Res
 }
 
 /// Create a product line.
-#[utoipa::path(tag = "product lines", request_body = NewProductLine, responses((status = 201, body = ProductLine), BadInput, Conflict))]
+#[utoipa::path(tag = "product lines", security(("bearer" = ["product_lines.write"])), request_body = NewProductLine, responses((status = 201, body = ProductLine), BadInput, Conflict))]
 #[post("/product-lines")]
-pub async fn create(state: web::Data<AppState>, body: Json<NewProductLine>) -> Result<HttpResponse, ApiError> {
+pub async fn create(state: web::Data<AppState>, caller: Caller, body: Json<NewProductLine>) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ProductLinesWrite)?;
     let mut new = body.0;
     let mut errs = Errors::default();
     validate::name(&mut errs, "name", &mut new.name);
     errs.finish()?;
     let pl = state.store.create_product_line(&new).await?;
+    caller.audit(&state, "create", "product_line", pl.id, None::<&()>, Some(&pl)).await;
     Ok(created("product-lines", pl.id, &pl))
 }
 
 /// Get one product line.
-#[utoipa::path(tag = "product lines", params(("id" = i64, Path)), responses((status = 200, body = ProductLine), NotFound))]
+#[utoipa::path(tag = "product lines", security(("bearer" = ["product_lines.read"])), params(("id" = i64, Path)), responses((status = 200, body = ProductLine), NotFound))]
 #[get("/product-lines/{id}")]
-pub async fn get_one(state: web::Data<AppState>, id: web::Path<i64>) -> Result<web::Json<ProductLine>, ApiError> {
+pub async fn get_one(state: web::Data<AppState>, caller: Caller, id: web::Path<i64>) -> Result<web::Json<ProductLine>, ApiError> {
+    caller.require(Permission::ProductLinesRead)?;
     Ok(web::Json(state.store.get_product_line(*id).await?))
 }
 
 /// Rename a product line or retire it (`active: false`).
 #[utoipa::path(
-    tag = "product lines",
+    tag = "product lines", security(("bearer" = ["product_lines.write"])),
     params(("id" = i64, Path)),
     request_body = ProductLinePatch,
     responses((status = 200, body = ProductLine), BadInput, NotFound)
@@ -64,20 +74,28 @@ pub async fn get_one(state: web::Data<AppState>, id: web::Path<i64>) -> Result<w
 #[patch("/product-lines/{id}")]
 pub async fn update(
     state: web::Data<AppState>,
+    caller: Caller,
     id: web::Path<i64>,
     body: Json<ProductLinePatch>,
 ) -> Result<web::Json<ProductLine>, ApiError> {
+    caller.require(Permission::ProductLinesWrite)?;
     let mut patch = body.0;
     let mut errs = Errors::default();
     validate::opt_name(&mut errs, "name", &mut patch.name);
     errs.finish()?;
-    Ok(web::Json(state.store.update_product_line(*id, &patch).await?))
+    let before = state.store.get_product_line(*id).await?;
+    let after = state.store.update_product_line(*id, &patch).await?;
+    caller.audit(&state, "update", "product_line", after.id, Some(&before), Some(&after)).await;
+    Ok(web::Json(after))
 }
 
 /// Delete a product line no sale or opportunity uses.
-#[utoipa::path(tag = "product lines", params(("id" = i64, Path)), responses((status = 204, description = "Deleted"), NotFound, Conflict))]
+#[utoipa::path(tag = "product lines", security(("bearer" = ["product_lines.write"])), params(("id" = i64, Path)), responses((status = 204, description = "Deleted"), NotFound, Conflict))]
 #[delete("/product-lines/{id}")]
-pub async fn remove(state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+pub async fn remove(state: web::Data<AppState>, caller: Caller, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ProductLinesWrite)?;
+    let before = state.store.get_product_line(*id).await?;
     state.store.delete_product_line(*id).await?;
+    caller.audit(&state, "delete", "product_line", before.id, Some(&before), None::<&()>).await;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -7,6 +7,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::Query;
 use crate::state::AppState;
@@ -48,9 +49,9 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
 }
 
 /// The company: the org tree's root and the currency and time zone of every figure.
-#[utoipa::path(tag = "system", responses((status = 200, body = Company)))]
+#[utoipa::path(tag = "system", security(("bearer" = [])), responses((status = 200, body = Company)))]
 #[get("/company")]
-pub async fn company(state: web::Data<AppState>) -> Result<web::Json<Company>, ApiError> {
+pub async fn company(_caller: Caller, state: web::Data<AppState>) -> Result<web::Json<Company>, ApiError> {
     let root = state.store.root_org_unit().await?;
     Ok(web::Json(Company {
         name: root.as_ref().map(|r| r.name.clone()),
@@ -72,7 +73,7 @@ pub struct PeriodQuery {
 
 /// The fiscal periods of a year: the year, its quarters and its months.
 #[utoipa::path(
-    tag = "system",
+    tag = "system", security(("bearer" = [])),
     params(PeriodQuery),
     responses(
         (status = 200, body = Vec<PeriodInfo>),
@@ -80,7 +81,11 @@ pub struct PeriodQuery {
     )
 )]
 #[get("/periods")]
-pub async fn list_periods(state: web::Data<AppState>, q: Query<PeriodQuery>) -> Result<web::Json<Vec<PeriodInfo>>, ApiError> {
+pub async fn list_periods(
+    state: web::Data<AppState>,
+    _caller: Caller,
+    q: Query<PeriodQuery>,
+) -> Result<web::Json<Vec<PeriodInfo>>, ApiError> {
     let year = match q.0.year {
         Some(y) => y,
         None => chrono::Datelike::year(&chrono::Utc::now().with_timezone(&state.settings.time_zone()).date_naive()),
@@ -96,7 +101,7 @@ pub async fn list_periods(state: web::Data<AppState>, q: Query<PeriodQuery>) -> 
 
 /// One fiscal period by key (`2026`, `2026-Q2`, `2026-05`).
 #[utoipa::path(
-    tag = "system",
+    tag = "system", security(("bearer" = [])),
     params(("key" = String, Path, description = "2026, 2026-Q2 or 2026-05")),
     responses(
         (status = 200, body = PeriodInfo),
@@ -104,7 +109,7 @@ pub async fn list_periods(state: web::Data<AppState>, q: Query<PeriodQuery>) -> 
     )
 )]
 #[get("/periods/{key}")]
-pub async fn get_period(key: web::Path<String>) -> Result<web::Json<PeriodInfo>, ApiError> {
+pub async fn get_period(_caller: Caller, key: web::Path<String>) -> Result<web::Json<PeriodInfo>, ApiError> {
     let p = Period::parse(&key).map_err(|e| ApiError::invalid("key", e.to_string()))?;
     Ok(web::Json(PeriodInfo::from(p)))
 }

@@ -3,16 +3,30 @@
 // Each test binary uses a different subset of these helpers.
 #![allow(dead_code)]
 
+use cascade_api_types::{NewOrgUnit, NewUser, OrgUnitKind};
+use cascade_core::{Code, Role};
 use cascade_server::config::{Overrides, Settings};
 use cascade_server::startup::Application;
 use cascade_store::testing::TestDb;
-use cascade_store::Backend;
-use serde_json::Value;
+use cascade_store::{Backend, Scope};
+use serde_json::{json, Value};
 
+/// Every test user's password.
+pub const PASSWORD: &str = "test-password-1";
+
+/// A running server on a fresh database holding the company root `HQ`
+/// (华康医疗) and one admin, `admin`, whose signed-in client is `client`.
 pub struct TestApp {
     pub base: String,
+    /// Sends the admin's access token with every request.
     pub client: reqwest::Client,
+    /// Sends no credentials.
+    pub anon: reqwest::Client,
     pub db: TestDb,
+    pub hq: i64,
+    pub admin_id: i64,
+    /// One argon2id hash of [`PASSWORD`], reused for speed.
+    pub hash: String,
 }
 
 impl TestApp {
@@ -26,7 +40,50 @@ impl TestApp {
         let app = Application::build_with_store(settings, db.store.clone()).expect("server binds");
         let base = format!("http://127.0.0.1:{}", app.port());
         tokio::spawn(app.run_until_stopped());
-        TestApp { base, client: reqwest::Client::new(), db }
+        let root =
+            NewOrgUnit {
+                code: Code::parse("HQ").unwrap(), name: "华康医疗".into(), kind: OrgUnitKind::Company, parent_id: None
+            };
+        let hq = db.store.create_org_unit(&Scope::all(), &root).await.expect("root unit").id;
+        let hash = cascade_server::auth::password::hash(PASSWORD).expect("hash");
+        let anon = reqwest::Client::new();
+        let mut app = TestApp { base, client: anon.clone(), anon, db, hq, admin_id: 0, hash };
+        app.admin_id = app.add_user("admin", Role::Admin, hq, None).await;
+        app.client = app.login("admin").await;
+        app
+    }
+
+    /// Adds a user straight to the store, with [`PASSWORD`].
+    pub async fn add_user(&self, username: &str, role: Role, unit_id: i64, rep_id: Option<i64>) -> i64 {
+        let new = NewUser {
+            username: Code::parse(username).unwrap(),
+            display_name: username.to_owned(),
+            rep_id,
+            dingtalk_userid: None,
+            role,
+            unit_id,
+            password: None,
+        };
+        self.db.store.create_user(&Scope::all(), &new, Some(&self.hash)).await.expect("user").id
+    }
+
+    /// Signs in over HTTP and returns the answer.
+    pub async fn login_raw(&self, username: &str, password: &str) -> (u16, Value) {
+        let r = self
+            .anon
+            .post(self.url("/api/v1/auth/login"))
+            .json(&json!({"username": username, "password": password}))
+            .send()
+            .await
+            .expect("request");
+        read(r).await
+    }
+
+    /// A client that sends `username`'s access token with every request.
+    pub async fn login(&self, username: &str) -> reqwest::Client {
+        let (status, v) = self.login_raw(username, PASSWORD).await;
+        assert_eq!(status, 200, "login {username}: {v}");
+        bearer_client(v["access_token"].as_str().expect("access_token"))
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -61,6 +118,12 @@ impl TestApp {
         assert_eq!(status, 201, "POST {path}: {v}");
         v["id"].as_i64().expect("id")
     }
+}
+
+pub fn bearer_client(token: &str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(reqwest::header::AUTHORIZATION, format!("Bearer {token}").parse().expect("header"));
+    reqwest::Client::builder().default_headers(headers).build().expect("client")
 }
 
 pub async fn read(r: reqwest::Response) -> (u16, Value) {

@@ -58,6 +58,9 @@ struct HistoryRow {
 const SELECT: &str = "SELECT c.id, c.code, c.name, c.grade, c.province, c.city, c.unit_id, c.owner_rep_id, c.stage, \
      c.stage_changed_at, c.created_at, c.updated_at FROM customers c JOIN org_units u ON u.id = c.unit_id WHERE 1=1";
 
+/// What makes a row a rep's own (see `Query::scoped`).
+const OWN: Option<&str> = Some("c.owner_rep_id = {}");
+
 const SORTS: &[SortColumn] = &[
     SortColumn { name: "id", expr: "c.id", ty: SortType::Int },
     SortColumn { name: "code", expr: "c.code", ty: SortType::Text },
@@ -68,14 +71,10 @@ const SORTS: &[SortColumn] = &[
 impl SqlStore {
     /// Fails with `Invalid` on `field` unless the customer exists inside the scope.
     pub(super) async fn check_customer(&self, scope: &Scope, id: i64, field: &str) -> StoreResult<()> {
-        let found: Option<i64> = sqlx::query_scalar(
-            "SELECT c.id FROM customers c JOIN org_units u ON u.id = c.unit_id WHERE c.id = $1 AND u.path LIKE $2",
-        )
-        .bind(id)
-        .bind(scope.like_pattern())
-        .fetch_optional(&self.pool)
-        .await?;
-        found.map(|_| ()).ok_or_else(|| StoreError::invalid(field, "no such customer"))
+        self.get_customer(scope, id).await.map(|_| ()).map_err(|e| match e {
+            StoreError::NotFound { .. } => StoreError::invalid(field, "no such customer"),
+            e => e,
+        })
     }
 }
 
@@ -118,13 +117,13 @@ impl CustomerStore for SqlStore {
     async fn get_customer(&self, scope: &Scope, id: i64) -> StoreResult<Customer> {
         let mut q = Query::new(SELECT);
         q.and("c.id = {}", Arg::I64(id));
-        q.and("u.path LIKE {}", Arg::Text(scope.like_pattern()));
+        q.scoped(scope, OWN);
         fetch_rows::<Row>(&self.pool, &q).await?.pop().ok_or(StoreError::not_found("customer"))?.into_api()
     }
 
     async fn list_customers(&self, scope: &Scope, filter: &CustomerFilter, params: &ListParams) -> StoreResult<Page<Customer>> {
         let mut q = Query::new(SELECT);
-        q.and("u.path LIKE {}", Arg::Text(scope.like_pattern()));
+        q.scoped(scope, OWN);
         if let Some(unit) = filter.unit_id {
             let sub = self.scope_of_unit_within(scope, unit, "unit_id").await?;
             q.and("u.path LIKE {}", Arg::Text(sub.like_pattern()));

@@ -3,6 +3,7 @@
 //! dialect's sqlx database; what is dialect-specific stays in those files.
 //! Placeholders are `$n`, which SQLite accepts too.
 
+mod access;
 mod customers;
 mod imports;
 mod opportunities;
@@ -32,8 +33,13 @@ impl crate::Store for SqlStore {
         super::BACKEND
     }
 
+    /// Also gives a new company the default permission matrix (domain spec
+    /// §6); a matrix an admin has edited is left alone.
     async fn migrate(&self) -> StoreResult<()> {
-        self.run_migrations().await
+        self.run_migrations().await?;
+        let defaults: Vec<_> = cascade_core::Role::ALL.iter().map(|r| (*r, r.default_permissions())).collect();
+        crate::AccessStore::seed_permissions(self, &defaults).await?;
+        Ok(())
     }
 
     async fn ping(&self) -> StoreResult<()> {
@@ -55,6 +61,7 @@ fn bind_all<'q, O>(mut q: QueryAs<'q, Db, O, Args<'q>>, args: &'q [Arg]) -> Quer
             Arg::I64(v) => q.bind(*v),
             Arg::Bool(v) => q.bind(*v),
             Arg::Date(v) => q.bind(*v),
+            Arg::Time(v) => q.bind(*v),
             Arg::Text(v) => q.bind(v.as_str()),
         };
     }

@@ -62,6 +62,9 @@ const SELECT: &str = "SELECT o.id, o.external_id, o.name, o.customer_id, o.owner
      o.expected_close, o.stage, o.lost_reason, o.stage_changed_at, o.created_at, o.updated_at \
      FROM opportunities o JOIN customers c ON c.id = o.customer_id JOIN org_units u ON u.id = c.unit_id WHERE 1=1";
 
+/// What makes a row a rep's own (see `Query::scoped`).
+const OWN: Option<&str> = Some("o.owner_rep_id = {}");
+
 const SORTS: &[SortColumn] = &[
     SortColumn { name: "id", expr: "o.id", ty: SortType::Int },
     SortColumn { name: "expected_close", expr: "o.expected_close", ty: SortType::Date },
@@ -147,7 +150,7 @@ impl OpportunityStore for SqlStore {
     async fn get_opportunity(&self, scope: &Scope, id: i64) -> StoreResult<Opportunity> {
         let mut q = Query::new(SELECT);
         q.and("o.id = {}", Arg::I64(id));
-        q.and("u.path LIKE {}", Arg::Text(scope.like_pattern()));
+        q.scoped(scope, OWN);
         fetch_rows::<Row>(&self.pool, &q).await?.pop().ok_or(StoreError::not_found("opportunity"))?.into_api()
     }
 
@@ -158,7 +161,7 @@ impl OpportunityStore for SqlStore {
         params: &ListParams,
     ) -> StoreResult<Page<Opportunity>> {
         let mut q = Query::new(SELECT);
-        q.and("u.path LIKE {}", Arg::Text(scope.like_pattern()));
+        q.scoped(scope, OWN);
         if let Some(unit) = filter.unit_id {
             let sub = self.scope_of_unit_within(scope, unit, "unit_id").await?;
             q.and("u.path LIKE {}", Arg::Text(sub.like_pattern()));

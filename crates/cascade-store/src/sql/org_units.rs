@@ -40,6 +40,9 @@ impl Row {
 const SELECT: &str =
     "SELECT u.id, u.code, u.name, u.kind, u.parent_id, u.path, u.depth, u.created_at, u.updated_at FROM org_units u WHERE 1=1";
 
+/// What makes a row a rep's own (see `Query::scoped`).
+const OWN: Option<&str> = None;
+
 const SORTS: &[SortColumn] = &[
     SortColumn { name: "id", expr: "u.id", ty: SortType::Int },
     SortColumn { name: "code", expr: "u.code", ty: SortType::Text },
@@ -51,7 +54,7 @@ impl SqlStore {
     async fn unit_row(&self, scope: &Scope, id: i64) -> StoreResult<Row> {
         let mut q = Query::new(SELECT);
         q.and("u.id = {}", Arg::I64(id));
-        q.and("u.path LIKE {}", Arg::Text(scope.like_pattern()));
+        q.scoped(scope, OWN);
         fetch_rows::<Row>(&self.pool, &q).await?.pop().ok_or(StoreError::not_found("org unit"))
     }
 
@@ -124,13 +127,13 @@ impl OrgUnitStore for SqlStore {
     async fn find_org_unit_by_code(&self, scope: &Scope, code: &str) -> StoreResult<OrgUnit> {
         let mut q = Query::new(SELECT);
         q.and("u.code = {}", Arg::Text(code.to_owned()));
-        q.and("u.path LIKE {}", Arg::Text(scope.like_pattern()));
+        q.scoped(scope, OWN);
         fetch_rows::<Row>(&self.pool, &q).await?.pop().ok_or(StoreError::not_found("org unit"))?.into_api()
     }
 
     async fn list_org_units(&self, scope: &Scope, filter: &OrgUnitFilter, params: &ListParams) -> StoreResult<Page<OrgUnit>> {
         let mut q = Query::new(SELECT);
-        q.and("u.path LIKE {}", Arg::Text(scope.like_pattern()));
+        q.scoped(scope, OWN);
         q.and_opt("u.parent_id = {}", filter.parent_id, Arg::I64);
         q.and_opt("u.kind = {}", filter.kind, |k| Arg::Text(k.as_str().to_owned()));
         if let Some(under) = filter.under {

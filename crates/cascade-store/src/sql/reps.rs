@@ -44,6 +44,9 @@ impl Row {
 const SELECT: &str = "SELECT r.id, r.employee_no, r.name, r.unit_id, r.status, r.status_since, r.rating, r.hire_date, \
      r.created_at, r.updated_at FROM reps r JOIN org_units u ON u.id = r.unit_id WHERE 1=1";
 
+/// What makes a row a rep's own (see `Query::scoped`).
+const OWN: Option<&str> = Some("r.id = {}");
+
 const SORTS: &[SortColumn] = &[
     SortColumn { name: "id", expr: "r.id", ty: SortType::Int },
     SortColumn { name: "employee_no", expr: "r.employee_no", ty: SortType::Text },
@@ -111,13 +114,13 @@ impl RepStore for SqlStore {
     async fn get_rep(&self, scope: &Scope, id: i64) -> StoreResult<Rep> {
         let mut q = Query::new(SELECT);
         q.and("r.id = {}", Arg::I64(id));
-        q.and("u.path LIKE {}", Arg::Text(scope.like_pattern()));
+        q.scoped(scope, OWN);
         fetch_rows::<Row>(&self.pool, &q).await?.pop().ok_or(StoreError::not_found("rep"))?.into_api()
     }
 
     async fn list_reps(&self, scope: &Scope, filter: &RepFilter, params: &ListParams) -> StoreResult<Page<Rep>> {
         let mut q = Query::new(SELECT);
-        q.and("u.path LIKE {}", Arg::Text(scope.like_pattern()));
+        q.scoped(scope, OWN);
         if let Some(unit) = filter.unit_id {
             let sub = self.scope_of_unit_within(scope, unit, "unit_id").await?;
             q.and("u.path LIKE {}", Arg::Text(sub.like_pattern()));

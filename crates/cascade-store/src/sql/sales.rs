@@ -38,6 +38,9 @@ impl Row {
 const SELECT: &str = "SELECT s.id, s.doc_id, s.customer_id, s.product_line_id, s.booked_on, s.amount_fen, s.created_at \
      FROM sales_records s JOIN customers c ON c.id = s.customer_id JOIN org_units u ON u.id = c.unit_id WHERE 1=1";
 
+/// What makes a row a rep's own (see `Query::scoped`).
+const OWN: Option<&str> = Some("c.owner_rep_id = {}");
+
 const SORTS: &[SortColumn] = &[
     SortColumn { name: "id", expr: "s.id", ty: SortType::Int },
     SortColumn { name: "booked_on", expr: "s.booked_on", ty: SortType::Date },
@@ -72,7 +75,7 @@ impl SalesStore for SqlStore {
     async fn get_sales_record(&self, scope: &Scope, id: i64) -> StoreResult<SalesRecord> {
         let mut q = Query::new(SELECT);
         q.and("s.id = {}", Arg::I64(id));
-        q.and("u.path LIKE {}", Arg::Text(scope.like_pattern()));
+        q.scoped(scope, OWN);
         fetch_rows::<Row>(&self.pool, &q).await?.pop().ok_or(StoreError::not_found("sales record"))?.into_api()
     }
 
@@ -83,7 +86,7 @@ impl SalesStore for SqlStore {
         params: &ListParams,
     ) -> StoreResult<Page<SalesRecord>> {
         let mut q = Query::new(SELECT);
-        q.and("u.path LIKE {}", Arg::Text(scope.like_pattern()));
+        q.scoped(scope, OWN);
         if let Some(unit) = filter.unit_id {
             let sub = self.scope_of_unit_within(scope, unit, "unit_id").await?;
             q.and("u.path LIKE {}", Arg::Text(sub.like_pattern()));

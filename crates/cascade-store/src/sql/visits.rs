@@ -45,6 +45,9 @@ const SELECT: &str = "SELECT v.id, v.external_id, v.rep_id, v.customer_id, v.vis
         AND (e.visit_date < v.visit_date OR (e.visit_date = v.visit_date AND e.id < v.id))) AS new_customer, \
      v.created_at FROM visits v JOIN customers c ON c.id = v.customer_id JOIN org_units u ON u.id = c.unit_id WHERE 1=1";
 
+/// What makes a row a rep's own (see `Query::scoped`).
+const OWN: Option<&str> = Some("v.rep_id = {}");
+
 const SORTS: &[SortColumn] = &[
     SortColumn { name: "id", expr: "v.id", ty: SortType::Int },
     SortColumn { name: "visit_date", expr: "v.visit_date", ty: SortType::Date },
@@ -83,13 +86,13 @@ impl VisitStore for SqlStore {
     async fn get_visit(&self, scope: &Scope, id: i64) -> StoreResult<Visit> {
         let mut q = Query::new(SELECT);
         q.and("v.id = {}", Arg::I64(id));
-        q.and("u.path LIKE {}", Arg::Text(scope.like_pattern()));
+        q.scoped(scope, OWN);
         fetch_rows::<Row>(&self.pool, &q).await?.pop().ok_or(StoreError::not_found("visit"))?.into_api()
     }
 
     async fn list_visits(&self, scope: &Scope, filter: &VisitFilter, params: &ListParams) -> StoreResult<Page<Visit>> {
         let mut q = Query::new(SELECT);
-        q.and("u.path LIKE {}", Arg::Text(scope.like_pattern()));
+        q.scoped(scope, OWN);
         if let Some(unit) = filter.unit_id {
             let sub = self.scope_of_unit_within(scope, unit, "unit_id").await?;
             q.and("u.path LIKE {}", Arg::Text(sub.like_pattern()));
