@@ -1,0 +1,522 @@
+//! The route × role matrix: every operation of the published OpenAPI
+//! document, called by every role, on an object inside and an object outside
+//! the caller's scope. The expected answer is derived, not listed: the
+//! permission an operation needs is read from its security requirement in
+//! the document, the role's permissions from the server's own matrix, and
+//! the scope from where the object lives. Any leak (a scoped caller seeing a
+//! region-B or a colleague's object), any wrong status and any out-of-scope
+//! or refused write that changed something fails the test.
+//!
+//! An operation added to the API without a way to call it here fails the
+//! test by name, so the matrix grows with the routes.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use cascade_core::Role;
+use cascade_store::Backend;
+use common::{bearer_client, read, TestApp};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+macro_rules! both {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite { $(#[tokio::test] async fn $name() { super::$name(super::TestApp::spawn(super::Backend::Sqlite).await).await })+ }
+        mod postgres { $(#[tokio::test] async fn $name() { super::$name(super::TestApp::spawn(super::Backend::Postgres).await).await })+ }
+    };
+}
+
+both!(every_operation_by_every_role_in_and_out_of_scope);
+
+/// Names of everything outside region A carry this marker; of a colleague's
+/// records (outside a rep's own), `PEER`.
+const ZONE_B: &str = "ZONE-B";
+const PEER: &str = "PEER";
+
+/// The fixture: region A (where the scoped callers work) and region B.
+struct Fx {
+    pa: i64,
+    pb: i64,
+    ea: i64,
+    eb: i64,
+    ca: i64,
+    cb: i64,
+    pl: i64,
+    oa: i64,
+    ob: i64,
+    va: i64,
+    vb: i64,
+    sa: i64,
+    sb: i64,
+    user_a: i64,
+    user_b: i64,
+    job_a: i64,
+    job_b: i64,
+    /// Secret of an API token acting as a province manager of P-A.
+    token_a: String,
+}
+
+/// Who calls, and which objects are theirs.
+struct Actor {
+    role: Role,
+    client: reqwest::Client,
+    permissions: BTreeSet<String>,
+    /// Markers this caller must never see.
+    forbidden_markers: &'static [&'static str],
+    company_wide: bool,
+}
+
+static SEQ: AtomicU32 = AtomicU32::new(0);
+
+fn next() -> u32 {
+    SEQ.fetch_add(1, Ordering::Relaxed)
+}
+
+async fn call(client: &reqwest::Client, app: &TestApp, method: Method, path: &str, body: Option<&Body>) -> (u16, Value, String) {
+    let mut req = client.request(method, app.url(path));
+    match body {
+        Some(Body::Json(v)) => req = req.json(v),
+        Some(Body::Csv(text)) => req = req.header("content-type", "text/csv").body(text.clone()),
+        None => {}
+    }
+    let r = req.send().await.expect("request");
+    let status = r.status().as_u16();
+    let ct = r.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let text = r.text().await.expect("body");
+    if status >= 400 {
+        assert_eq!(ct, "application/problem+json", "{path} answered {status} without problem+json: {text}");
+    }
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null), text)
+}
+
+async fn admin_create(app: &TestApp, path: &str, body: Value) -> i64 {
+    app.create(path, body).await
+}
+
+async fn fixture(app: &TestApp) -> Fx {
+    let hq = app.hq;
+    let ra =
+        admin_create(app, "/api/v1/org-units", json!({"code": "R-A", "name": "华南大区", "kind": "region", "parent_id": hq}))
+            .await;
+    let rb = admin_create(
+        app,
+        "/api/v1/org-units",
+        json!({"code": "R-B", "name": "ZONE-B 华东大区", "kind": "region", "parent_id": hq}),
+    )
+    .await;
+    let pa =
+        admin_create(app, "/api/v1/org-units", json!({"code": "P-A", "name": "广东省区", "kind": "province", "parent_id": ra}))
+            .await;
+    let pb = admin_create(
+        app,
+        "/api/v1/org-units",
+        json!({"code": "P-B", "name": "ZONE-B 上海", "kind": "province", "parent_id": rb}),
+    )
+    .await;
+    let rep = |no: &str, name: &str, unit: i64| json!({"employee_no": no, "name": name, "unit_id": unit, "rating": "B", "hire_date": "2023-03-01"});
+    let ea = admin_create(app, "/api/v1/reps", rep("E-A", "张三", pa)).await;
+    let ea2 = admin_create(app, "/api/v1/reps", rep("E-A2", "PEER 李四", pa)).await;
+    let eb = admin_create(app, "/api/v1/reps", rep("E-B", "ZONE-B 王五", pb)).await;
+    let cust = |code: &str, name: &str, unit: i64, owner: i64| json!({"code": code, "name": name, "grade": "三甲", "province": "广东", "city": "广州", "unit_id": unit, "owner_rep_id": owner});
+    let ca = admin_create(app, "/api/v1/customers", cust("C-A", "中山一院", pa, ea)).await;
+    let ca2 = admin_create(app, "/api/v1/customers", cust("C-A2", "PEER 省人民医院", pa, ea2)).await;
+    let cb = admin_create(app, "/api/v1/customers", cust("C-B", "ZONE-B 瑞金医院", pb, eb)).await;
+    let pl = admin_create(app, "/api/v1/product-lines", json!({"code": "PL-IMG", "name": "医学影像"})).await;
+    let opp = |name: &str, c: i64, owner: i64| json!({"name": name, "customer_id": c, "owner_rep_id": owner, "product_line_id": pl, "amount": "100000.00", "expected_close": "2026-12-20"});
+    let oa = admin_create(app, "/api/v1/opportunities", opp("CT 采购", ca, ea)).await;
+    admin_create(app, "/api/v1/opportunities", opp("PEER MRI", ca2, ea2)).await;
+    let ob = admin_create(app, "/api/v1/opportunities", opp("ZONE-B DSA", cb, eb)).await;
+    let visit = |rep: i64, c: i64, notes: &str| json!({"rep_id": rep, "customer_id": c, "visit_date": "2026-11-20", "kind": "on_site", "notes": notes});
+    let va = admin_create(app, "/api/v1/visits", visit(ea, ca, "设备科")).await;
+    admin_create(app, "/api/v1/visits", visit(ea2, ca2, "PEER visit")).await;
+    let vb = admin_create(app, "/api/v1/visits", visit(eb, cb, "ZONE-B visit")).await;
+    let sale = |doc: &str, c: i64| json!({"doc_id": doc, "customer_id": c, "product_line_id": pl, "booked_on": "2026-10-08", "amount": "1250.00"});
+    let sa = admin_create(app, "/api/v1/sales-records", sale("S-A", ca)).await;
+    admin_create(app, "/api/v1/sales-records", sale("S-PEER", ca2)).await;
+    let sb = admin_create(app, "/api/v1/sales-records", sale("S-ZONE-B", cb)).await;
+    let user_a = app.add_user("rep.a", Role::Rep, pa, Some(ea)).await;
+    let user_b = app.add_user("rep.b", Role::Rep, pb, Some(eb)).await;
+    app.add_user("rep.peer", Role::Rep, pa, Some(ea2)).await;
+    app.add_user("hq.user", Role::Hq, app.hq, None).await;
+    app.add_user("rm.a", Role::RegionManager, ra, None).await;
+    app.add_user("rm.b", Role::RegionManager, rb, None).await;
+    app.add_user("pm.a", Role::ProvinceManager, pa, None).await;
+    // Import jobs are placed by their submitter's scope.
+    let job = |client: reqwest::Client, rows: &'static str| async move {
+        let r = client
+            .post(app.url("/api/v1/imports?kind=visits&wait=true"))
+            .header("content-type", "text/csv")
+            .body(format!("external_id,employee_no,customer_code,visit_date,kind\n{rows}"))
+            .send()
+            .await
+            .unwrap();
+        let (s, v) = read(r).await;
+        assert_eq!(s, 200, "{v}");
+        v["id"].as_i64().unwrap()
+    };
+    let job_a = job(app.login("rm.a").await, "VIS-JOB-A,E-A,C-A,2026-11-21,phone").await;
+    let job_b = job(app.login("rm.b").await, "VIS-ZONE-B-JOB,E-B,C-B,2026-11-21,phone").await;
+    let token = |unit: i64, name: &str| json!({"name": name, "role": "province_manager", "unit_id": unit});
+    let (s, t) = app.post("/api/v1/api-tokens", token(pa, "ERP sync A")).await;
+    assert_eq!(s, 201, "{t}");
+    let token_a = t["token"].as_str().unwrap().to_owned();
+    let (s, _) = app.post("/api/v1/api-tokens", token(pb, "ZONE-B sync")).await;
+    assert_eq!(s, 201);
+    Fx { pa, pb, ea, eb, ca, cb, pl, oa, ob, va, vb, sa, sb, user_a, user_b, job_a, job_b, token_a }
+}
+
+#[derive(Debug, Clone)]
+enum Body {
+    Json(Value),
+    Csv(String),
+}
+
+/// One call of an operation.
+struct Case {
+    path: String,
+    body: Option<Body>,
+    /// What the admin re-reads before and after a refused write: it must not change.
+    probe: Option<String>,
+    /// Lists answer 200 for an out-of-scope filter as long as nothing leaks.
+    list: bool,
+}
+
+impl Case {
+    fn new(path: impl Into<String>) -> Case {
+        Case { path: path.into(), body: None, probe: None, list: false }
+    }
+    fn json(mut self, v: Value) -> Case {
+        self.body = Some(Body::Json(v));
+        self
+    }
+    fn probe(mut self, p: impl Into<String>) -> Case {
+        self.probe = Some(p.into());
+        self
+    }
+    fn list(mut self) -> Case {
+        self.list = true;
+        self
+    }
+}
+
+/// How to call `op` on an object inside (`inside`) or outside the caller's
+/// region. `None`: the operation has no out-of-scope variant (company-wide
+/// reference data, or the caller's own session).
+async fn case(app: &TestApp, fx: &Fx, op: &str, inside: bool) -> Option<Case> {
+    if !inside && !has_scope_variant(op) {
+        return None;
+    }
+    let n = next();
+    let pick = |a: i64, b: i64| if inside { a } else { b };
+    let unit = pick(fx.pa, fx.pb);
+    let rep = pick(fx.ea, fx.eb);
+    let cust = pick(fx.ca, fx.cb);
+    let zone = if inside { "A" } else { ZONE_B };
+    let customer_body = |code: String| json!({"code": code, "name": format!("{zone} 医院"), "grade": "二甲", "province": "广东", "city": "广州", "unit_id": unit, "owner_rep_id": rep});
+    let fresh_customer = || admin_create(app, "/api/v1/customers", customer_body(format!("C-FRESH-{n}")));
+    let case = match op {
+        "GET /api/v1/auth/me" | "GET /api/v1/company" | "GET /api/v1/roles" => Case::new(op[4..].to_owned()),
+        "GET /api/v1/periods" => Case::new("/api/v1/periods?year=2026&kind=quarter"),
+        "GET /api/v1/periods/{key}" => Case::new("/api/v1/periods/2026-Q4"),
+        "PUT /api/v1/roles/{role}/permissions" => {
+            let (_, roles) = app.get("/api/v1/roles").await;
+            let pm = roles.as_array()?.iter().find(|r| r["role"] == "province_manager")?.clone();
+            Case::new("/api/v1/roles/province_manager/permissions")
+                .json(json!({"permissions": pm["permissions"]}))
+                .probe("/api/v1/roles")
+        }
+        "GET /api/v1/audit" => Case::new("/api/v1/audit?limit=5").list(),
+        "GET /api/v1/product-lines" => Case::new("/api/v1/product-lines").list(),
+        "POST /api/v1/product-lines" => {
+            Case::new("/api/v1/product-lines").json(json!({"code": format!("PL-{n}"), "name": "新产品线"})).probe("/api/v1/product-lines")
+        }
+        "GET /api/v1/product-lines/{id}" => Case::new(format!("/api/v1/product-lines/{}", fx.pl)),
+        "PATCH /api/v1/product-lines/{id}" => {
+            let p = format!("/api/v1/product-lines/{}", fx.pl);
+            Case::new(&p).json(json!({"name": "医学影像"})).probe(p)
+        }
+        "DELETE /api/v1/product-lines/{id}" => {
+            let id = admin_create(app, "/api/v1/product-lines", json!({"code": format!("PL-DEL-{n}"), "name": "x"})).await;
+            let p = format!("/api/v1/product-lines/{id}");
+            Case::new(&p).probe(p)
+        }
+        "GET /api/v1/org-units" => Case::new(format!("/api/v1/org-units?under={}", pick(fx.pa, fx.pb))).list(),
+        "POST /api/v1/org-units" => Case::new("/api/v1/org-units")
+            .json(json!({"code": format!("T-{n}"), "name": format!("{zone} team"), "kind": "team", "parent_id": unit}))
+            .probe(format!("/api/v1/org-units?q=T-{n}")),
+        "GET /api/v1/org-units/{id}" => Case::new(format!("/api/v1/org-units/{unit}")),
+        "PATCH /api/v1/org-units/{id}" => {
+            let p = format!("/api/v1/org-units/{unit}");
+            let name = if inside { "广东省区" } else { "ZONE-B 上海" };
+            Case::new(&p).json(json!({"name": name})).probe(p)
+        }
+        "DELETE /api/v1/org-units/{id}" => {
+            let id = admin_create(
+                app,
+                "/api/v1/org-units",
+                json!({"code": format!("T-DEL-{n}"), "name": format!("{zone} team"), "kind": "team", "parent_id": unit}),
+            )
+            .await;
+            let p = format!("/api/v1/org-units/{id}");
+            Case::new(&p).probe(p)
+        }
+        "GET /api/v1/reps" => Case::new(format!("/api/v1/reps?unit_id={unit}")).list(),
+        "POST /api/v1/reps" => Case::new("/api/v1/reps")
+            .json(json!({"employee_no": format!("E-N{n}"), "name": format!("{zone} 新人"), "unit_id": unit, "rating": "C", "hire_date": "2026-11-01"}))
+            .probe(format!("/api/v1/reps?q=E-N{n}")),
+        "GET /api/v1/reps/{id}" => Case::new(format!("/api/v1/reps/{rep}")),
+        "PATCH /api/v1/reps/{id}" => {
+            let p = format!("/api/v1/reps/{rep}");
+            Case::new(&p).json(json!({"rating": "B"})).probe(p)
+        }
+        "DELETE /api/v1/reps/{id}" => {
+            let id = admin_create(
+                app,
+                "/api/v1/reps",
+                json!({"employee_no": format!("E-D{n}"), "name": format!("{zone} 离职"), "unit_id": unit, "rating": "C", "hire_date": "2026-11-01"}),
+            )
+            .await;
+            let p = format!("/api/v1/reps/{id}");
+            Case::new(&p).probe(p)
+        }
+        "GET /api/v1/users" => Case::new(format!("/api/v1/users?unit_id={unit}")).list(),
+        "POST /api/v1/users" => Case::new("/api/v1/users")
+            .json(json!({"username": format!("new.{n}"), "display_name": format!("{zone} 新用户"), "role": "province_manager", "unit_id": unit}))
+            .probe(format!("/api/v1/users?q=new.{n}")),
+        "GET /api/v1/users/{id}" => Case::new(format!("/api/v1/users/{}", pick(fx.user_a, fx.user_b))),
+        "PATCH /api/v1/users/{id}" => {
+            let p = format!("/api/v1/users/{}", pick(fx.user_a, fx.user_b));
+            Case::new(&p).json(json!({"display_name": if inside { "rep.a" } else { "rep.b" }})).probe(p)
+        }
+        "DELETE /api/v1/users/{id}" => {
+            let id = app.add_user(&format!("del.{n}"), Role::ProvinceManager, unit, None).await;
+            let p = format!("/api/v1/users/{id}");
+            Case::new(&p).probe(p)
+        }
+        "GET /api/v1/customers" => Case::new(format!("/api/v1/customers?unit_id={unit}")).list(),
+        "POST /api/v1/customers" => {
+            Case::new("/api/v1/customers").json(customer_body(format!("C-N{n}"))).probe(format!("/api/v1/customers?q=C-N{n}"))
+        }
+        "GET /api/v1/customers/{id}" => Case::new(format!("/api/v1/customers/{cust}")),
+        "GET /api/v1/customers/{id}/stage-history" => Case::new(format!("/api/v1/customers/{cust}/stage-history")),
+        "PATCH /api/v1/customers/{id}" => {
+            let p = format!("/api/v1/customers/{}", fresh_customer().await);
+            Case::new(&p).json(json!({"stage": "in_contact", "stage_note": "首次拜访"})).probe(p)
+        }
+        "DELETE /api/v1/customers/{id}" => {
+            let p = format!("/api/v1/customers/{}", fresh_customer().await);
+            Case::new(&p).probe(p)
+        }
+        "GET /api/v1/opportunities" => Case::new(format!("/api/v1/opportunities?customer_id={cust}")).list(),
+        "POST /api/v1/opportunities" => Case::new("/api/v1/opportunities")
+            .json(json!({"external_id": format!("OPP-N{n}"), "name": format!("{zone} 新商机"), "customer_id": cust, "owner_rep_id": rep, "product_line_id": fx.pl, "amount": "5000.00", "expected_close": "2026-12-30"}))
+            .probe(format!("/api/v1/opportunities?customer_id={cust}")),
+        "GET /api/v1/opportunities/{id}" => Case::new(format!("/api/v1/opportunities/{}", pick(fx.oa, fx.ob))),
+        "GET /api/v1/opportunities/{id}/history" => Case::new(format!("/api/v1/opportunities/{}/history", pick(fx.oa, fx.ob))),
+        "PATCH /api/v1/opportunities/{id}" => {
+            let p = format!("/api/v1/opportunities/{}", pick(fx.oa, fx.ob));
+            Case::new(&p).json(json!({"amount": "100000.00"})).probe(p)
+        }
+        "DELETE /api/v1/opportunities/{id}" => {
+            let id = admin_create(
+                app,
+                "/api/v1/opportunities",
+                json!({"name": format!("{zone} 删除"), "customer_id": cust, "owner_rep_id": rep, "product_line_id": fx.pl, "amount": "1.00", "expected_close": "2026-12-30"}),
+            )
+            .await;
+            let p = format!("/api/v1/opportunities/{id}");
+            Case::new(&p).probe(p)
+        }
+        "GET /api/v1/visits" => Case::new(format!("/api/v1/visits?customer_id={cust}")).list(),
+        "POST /api/v1/visits" => Case::new("/api/v1/visits")
+            .json(json!({"rep_id": rep, "customer_id": cust, "visit_date": "2026-11-25", "kind": "phone", "notes": format!("{zone} call {n}")}))
+            .probe(format!("/api/v1/visits?customer_id={cust}")),
+        "GET /api/v1/visits/{id}" => Case::new(format!("/api/v1/visits/{}", pick(fx.va, fx.vb))),
+        "PATCH /api/v1/visits/{id}" => {
+            let p = format!("/api/v1/visits/{}", pick(fx.va, fx.vb));
+            Case::new(&p).json(json!({"kind": "on_site"})).probe(p)
+        }
+        "DELETE /api/v1/visits/{id}" => {
+            let id = admin_create(
+                app,
+                "/api/v1/visits",
+                json!({"rep_id": rep, "customer_id": cust, "visit_date": "2026-11-26", "kind": "phone", "notes": format!("{zone} del")}),
+            )
+            .await;
+            let p = format!("/api/v1/visits/{id}");
+            Case::new(&p).probe(p)
+        }
+        "GET /api/v1/sales-records" => Case::new(format!("/api/v1/sales-records?customer_id={cust}")).list(),
+        "POST /api/v1/sales-records" => Case::new("/api/v1/sales-records")
+            .json(json!({"doc_id": format!("S-N{n}"), "customer_id": cust, "product_line_id": fx.pl, "booked_on": "2026-11-02", "amount": "10.00"}))
+            .probe(format!("/api/v1/sales-records?customer_id={cust}")),
+        "GET /api/v1/sales-records/{id}" => Case::new(format!("/api/v1/sales-records/{}", pick(fx.sa, fx.sb))),
+        "DELETE /api/v1/sales-records/{id}" => {
+            let id = admin_create(
+                app,
+                "/api/v1/sales-records",
+                json!({"doc_id": format!("S-D{n}"), "customer_id": cust, "product_line_id": fx.pl, "booked_on": "2026-11-02", "amount": "1.00"}),
+            )
+            .await;
+            let p = format!("/api/v1/sales-records/{id}");
+            Case::new(&p).probe(p)
+        }
+        "GET /api/v1/imports" => Case::new("/api/v1/imports").list(),
+        "GET /api/v1/imports/{id}" => Case::new(format!("/api/v1/imports/{}", pick(fx.job_a, fx.job_b))),
+        "POST /api/v1/imports" => {
+            let c = if inside { "C-A" } else { "C-B" };
+            Case {
+                path: "/api/v1/imports?kind=visits&wait=true".to_owned(),
+                body: Some(Body::Csv(format!(
+                    "external_id,employee_no,customer_code,visit_date,kind\nVIS-IMP-{n},{},{c},2026-11-22,phone\n",
+                    if inside { "E-A" } else { "E-B" }
+                ))),
+                probe: Some(format!("/api/v1/visits?customer_id={cust}")),
+                list: false,
+            }
+        }
+        "GET /api/v1/exports/{kind}" => Case::new("/api/v1/exports/customers").list(),
+        "GET /api/v1/api-tokens" => Case::new("/api/v1/api-tokens").list(),
+        "POST /api/v1/api-tokens" => Case::new("/api/v1/api-tokens")
+            .json(json!({"name": format!("{zone} sync {n}"), "role": "province_manager", "unit_id": unit}))
+            .probe("/api/v1/api-tokens?limit=500"),
+        "DELETE /api/v1/api-tokens/{id}" => {
+            let (_, t) = app.post("/api/v1/api-tokens", json!({"name": format!("{zone} del {n}"), "role": "rep", "unit_id": unit})).await;
+            let id = t["api_token"]["id"].as_i64()?;
+            Case::new(format!("/api/v1/api-tokens/{id}")).probe("/api/v1/api-tokens?limit=500")
+        }
+        other => panic!("the access matrix has no way to call {other}: add it to `case` in {}", file!()),
+    };
+    Some(case)
+}
+
+/// A probe without `last_used_at`, which moves whenever the API-token
+/// caller itself makes a request.
+fn without_usage(mut v: Value) -> Value {
+    if let Some(items) = v.get_mut("items").and_then(Value::as_array_mut) {
+        for item in items {
+            item.as_object_mut().map(|o| o.remove("last_used_at"));
+        }
+    }
+    v
+}
+
+/// Operations whose object or filter lives in one region, so an
+/// out-of-scope variant exists. The others are company-wide reference data,
+/// the caller's own session, or lists whose in-scope call already proves
+/// nothing leaks.
+fn has_scope_variant(op: &str) -> bool {
+    !(op.contains("/product-lines")
+        || op.contains("/periods")
+        || op.contains("/roles")
+        || op.ends_with("/auth/me")
+        || op.ends_with("/company")
+        || op.ends_with("/audit")
+        || matches!(op, "GET /api/v1/imports" | "GET /api/v1/exports/{kind}" | "GET /api/v1/api-tokens"))
+}
+
+async fn every_operation_by_every_role_in_and_out_of_scope(app: TestApp) {
+    let fx = fixture(&app).await;
+    let doc: Value = app.client.get(app.url("/api/openapi.json")).send().await.unwrap().json().await.unwrap();
+    let (_, roles) = app.get("/api/v1/roles").await;
+    let perms_of = |role: Role| -> BTreeSet<String> {
+        roles
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["role"] == role.as_str())
+            .map(|r| r["permissions"].as_array().unwrap().iter().map(|p| p.as_str().unwrap().to_owned()).collect())
+            .unwrap()
+    };
+    let actor = |role: Role, client: reqwest::Client, markers: &'static [&'static str], company_wide: bool| Actor {
+        role,
+        client,
+        permissions: perms_of(role),
+        forbidden_markers: markers,
+        company_wide,
+    };
+    let actors = [
+        actor(Role::Admin, app.client.clone(), &[], true),
+        actor(Role::Hq, app.login("hq.user").await, &[], true),
+        actor(Role::RegionManager, app.login("rm.a").await, &[ZONE_B], false),
+        actor(Role::ProvinceManager, app.login("pm.a").await, &[ZONE_B], false),
+        actor(Role::Rep, app.login("rep.a").await, &[ZONE_B, PEER], false),
+        // A third-party system with a province manager's API token for P-A.
+        actor(Role::ProvinceManager, bearer_client(&fx.token_a), &[ZONE_B], false),
+    ];
+    let mut ops: Vec<(String, String, Option<String>)> = Vec::new();
+    let mut public = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let security = op["security"].as_array();
+            let needed = security.and_then(|s| s.iter().find_map(|r| r["bearer"].as_array())).map(|scopes| {
+                assert!(scopes.len() <= 1, "{method} {path} names more than one permission");
+                scopes.first().and_then(|s| s.as_str()).map(str::to_owned)
+            });
+            match needed {
+                Some(perm) => ops.push((method.to_uppercase(), path.clone(), perm)),
+                None => public.push(format!("{} {path}", method.to_uppercase())),
+            }
+        }
+    }
+    public.sort();
+    assert_eq!(
+        public,
+        ["GET /healthz", "GET /readyz", "POST /api/v1/auth/login", "POST /api/v1/auth/logout", "POST /api/v1/auth/refresh"],
+        "only these operations may be called without credentials"
+    );
+    let mut calls = 0;
+    let mut failures = Vec::new();
+    for (method, path, needed) in &ops {
+        let op = format!("{method} {path}");
+        // Unauthenticated: always 401.
+        if let Some(c) = case(&app, &fx, &op, true).await {
+            let m = Method::from_bytes(method.as_bytes()).unwrap();
+            let (s, _, _) = call(&app.anon, &app, m, &c.path, c.body.as_ref()).await;
+            if s != 401 {
+                failures.push(format!("{op} without credentials answered {s}, not 401"));
+            }
+            calls += 1;
+        }
+        for a in &actors {
+            for inside in [true, false] {
+                let Some(c) = case(&app, &fx, &op, inside).await else { continue };
+                let m = Method::from_bytes(method.as_bytes()).unwrap();
+                let before = match &c.probe {
+                    Some(p) => Some(without_usage(app.get(p).await.1)),
+                    None => None,
+                };
+                let (s, v, text) = call(&a.client, &app, m.clone(), &c.path, c.body.as_ref()).await;
+                calls += 1;
+                let allowed = needed.as_ref().is_none_or(|p| a.permissions.contains(p));
+                let in_scope = inside || a.company_wide;
+                let who = format!("{op} as {} ({} object)", a.role, if inside { "in-scope" } else { "out-of-scope" });
+                let ok = if !allowed {
+                    s == 403
+                } else if in_scope || c.list {
+                    (200..300).contains(&s) || (c.list && !in_scope && matches!(s, 404 | 422))
+                } else {
+                    matches!(s, 403 | 404 | 422)
+                };
+                if !ok {
+                    failures.push(format!("{who}: answered {s}: {v}"));
+                }
+                if let Some(m) = a.forbidden_markers.iter().find(|m| text.contains(**m)) {
+                    failures.push(format!("{who}: LEAK of {m}: {text}"));
+                }
+                let wrote = (200..300).contains(&s);
+                if let (Some(p), Some(before), false) = (&c.probe, before, wrote) {
+                    let after = without_usage(app.get(p).await.1);
+                    if after != before {
+                        failures.push(format!("{who}: refused with {s} but changed {p}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} of {calls} calls went wrong:\n{}", failures.len(), failures.join("\n"));
+    println!("access matrix: {} operations x {} roles x in/out of scope = {calls} calls", ops.len(), actors.len());
+    assert!(calls > 400, "the matrix ran only {calls} calls");
+}
