@@ -69,6 +69,10 @@ pub struct Customer {
     pub stage_changed_at: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Custom field values by key (see `GET /api/v1/custom-fields`).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object, additional_properties))]
+    pub custom: crate::CustomValues,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -86,6 +90,10 @@ pub struct NewCustomer {
     /// Defaults to `not_engaged`.
     #[serde(default)]
     pub stage: Option<ProcurementStage>,
+    /// Custom field values by key; every required field of this kind must be given.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object, additional_properties))]
+    pub custom: crate::CustomValues,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -111,6 +119,11 @@ pub struct CustomerPatch {
     /// Why the stage changed; kept in the history.
     #[serde(default)]
     pub stage_note: Option<String>,
+    /// Custom field values to set; a key set to `null` is cleared (not
+    /// allowed for required fields). Keys not named keep their values.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>, additional_properties))]
+    pub custom: Option<crate::CustomValues>,
 }
 
 page!(

@@ -7,6 +7,7 @@
 
 pub mod auth;
 pub mod common;
+pub mod custom;
 pub mod customers;
 pub mod imports;
 pub mod org;
@@ -17,6 +18,7 @@ pub mod system;
 
 pub use auth::*;
 pub use common::*;
+pub use custom::*;
 pub use customers::*;
 pub use imports::*;
 pub use org::*;

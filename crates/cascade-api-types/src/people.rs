@@ -22,6 +22,10 @@ pub struct Rep {
     pub hire_date: NaiveDate,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Custom field values by key (see `GET /api/v1/custom-fields`).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object, additional_properties))]
+    pub custom: crate::CustomValues,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,6 +43,10 @@ pub struct NewRep {
     /// Defaults to the hire date; required when the status is not `active`.
     #[serde(default)]
     pub status_since: Option<NaiveDate>,
+    /// Custom field values by key; every required field of this kind must be given.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object, additional_properties))]
+    pub custom: crate::CustomValues,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,6 +66,11 @@ pub struct RepPatch {
     pub status: Option<RepStatus>,
     #[serde(default)]
     pub status_since: Option<NaiveDate>,
+    /// Custom field values to set; a key set to `null` is cleared (not
+    /// allowed for required fields). Keys not named keep their values.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>, additional_properties))]
+    pub custom: Option<crate::CustomValues>,
 }
 
 page!(

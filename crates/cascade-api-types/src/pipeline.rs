@@ -24,6 +24,10 @@ pub struct Opportunity {
     pub stage_changed_at: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Custom field values by key (see `GET /api/v1/custom-fields`).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object, additional_properties))]
+    pub custom: crate::CustomValues,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,6 +48,10 @@ pub struct NewOpportunity {
     pub stage: Option<FunnelStage>,
     #[serde(default)]
     pub lost_reason: Option<String>,
+    /// Custom field values by key; every required field of this kind must be given.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object, additional_properties))]
+    pub custom: crate::CustomValues,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -65,6 +73,11 @@ pub struct OpportunityPatch {
     pub stage: Option<FunnelStage>,
     #[serde(default)]
     pub lost_reason: Option<String>,
+    /// Custom field values to set; a key set to `null` is cleared (not
+    /// allowed for required fields). Keys not named keep their values.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>, additional_properties))]
+    pub custom: Option<crate::CustomValues>,
 }
 
 page!(

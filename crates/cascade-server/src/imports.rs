@@ -390,6 +390,8 @@ fn resolve(n: u64, row: ImportRow, l: &Lookups) -> Result<Resolved, Vec<FieldErr
     let mut errs = Vec::new();
     let item = match row {
         ImportRow::Rep(r) => Resolved::Rep(NewRep {
+            // Files do not carry custom fields yet; the upsert leaves stored values alone.
+            custom: Default::default(),
             unit_id: find(&mut errs, n, &l.units, r.unit_code.as_str(), "unit_code", "org unit"),
             employee_no: r.employee_no,
             name: r.name,
@@ -399,6 +401,8 @@ fn resolve(n: u64, row: ImportRow, l: &Lookups) -> Result<Resolved, Vec<FieldErr
             status_since: Some(r.status_since),
         }),
         ImportRow::Customer(c) => Resolved::Customer(NewCustomer {
+            // Files do not carry custom fields yet; the upsert leaves stored values alone.
+            custom: Default::default(),
             unit_id: find(&mut errs, n, &l.units, c.unit_code.as_str(), "unit_code", "org unit"),
             owner_rep_id: c
                 .owner_employee_no
@@ -434,6 +438,8 @@ fn resolve(n: u64, row: ImportRow, l: &Lookups) -> Result<Resolved, Vec<FieldErr
                 errs.push(row_error(n, "lost_reason", "is only allowed when the stage is lost"));
             }
             Resolved::Opportunity(NewOpportunity {
+                // Files do not carry custom fields yet; the upsert leaves stored values alone.
+                custom: Default::default(),
                 customer_id: find(&mut errs, n, &l.customers, o.customer_code.as_str(), "customer_code", "customer"),
                 owner_rep_id: find(&mut errs, n, &l.reps, o.owner_employee_no.as_str(), "owner_employee_no", "rep"),
                 product_line_id: find(

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod config;
+pub mod custom;
 pub mod demo;
 pub mod error;
 pub mod extract;

@@ -22,6 +22,7 @@ Money is an exact decimal string with at most two decimal places, in the company
     tags(
         (name = "system", description = "Health, readiness, the company profile and fiscal periods"),
         (name = "auth", description = "Sign-in, token refresh and sign-out"),
+        (name = "custom fields", description = "Extra fields an admin defines on customers, reps and opportunities"),
         (name = "access", description = "The role → permission matrix, API tokens for third-party systems, and the audit log"),
         (name = "org units", description = "The sales organisation tree (company → region → province → …)"),
         (name = "reps", description = "Sales representatives"),

@@ -54,6 +54,8 @@ struct Fx {
     user_b: i64,
     job_a: i64,
     job_b: i64,
+    /// A custom field of customers.
+    field: i64,
     /// Secret of an API token acting as a province manager of P-A.
     token_a: String,
 }
@@ -164,7 +166,13 @@ async fn fixture(app: &TestApp) -> Fx {
     let token_a = t["token"].as_str().unwrap().to_owned();
     let (s, _) = app.post("/api/v1/api-tokens", token(pb, "ZONE-B sync")).await;
     assert_eq!(s, 201);
-    Fx { pa, pb, ea, eb, ca, cb, pl, oa, ob, va, vb, sa, sb, user_a, user_b, job_a, job_b, token_a }
+    let field = admin_create(
+        app,
+        "/api/v1/custom-fields",
+        json!({"entity": "customer", "key": "tier", "label_zh": "客户分层", "label_en": "Tier", "field_type": "choice", "choices": ["gold", "silver"]}),
+    )
+    .await;
+    Fx { pa, pb, ea, eb, ca, cb, pl, oa, ob, va, vb, sa, sb, user_a, user_b, job_a, job_b, field, token_a }
 }
 
 #[derive(Debug, Clone)]
@@ -228,6 +236,25 @@ async fn case(app: &TestApp, fx: &Fx, op: &str, inside: bool) -> Option<Case> {
                 .probe("/api/v1/roles")
         }
         "GET /api/v1/audit" => Case::new("/api/v1/audit?limit=5").list(),
+        "GET /api/v1/custom-fields" => Case::new("/api/v1/custom-fields?entity=customer").list(),
+        "POST /api/v1/custom-fields" => Case::new("/api/v1/custom-fields")
+            .json(json!({"entity": "rep", "key": format!("k{n}"), "label_zh": "字段", "label_en": "Field", "field_type": "text"}))
+            .probe("/api/v1/custom-fields"),
+        "GET /api/v1/custom-fields/{id}" => Case::new(format!("/api/v1/custom-fields/{}", fx.field)),
+        "PATCH /api/v1/custom-fields/{id}" => {
+            let p = format!("/api/v1/custom-fields/{}", fx.field);
+            Case::new(&p).json(json!({"label_en": "Tier"})).probe(p)
+        }
+        "DELETE /api/v1/custom-fields/{id}" => {
+            let id = admin_create(
+                app,
+                "/api/v1/custom-fields",
+                json!({"entity": "opportunity", "key": format!("d{n}"), "label_zh": "删", "label_en": "Del", "field_type": "number"}),
+            )
+            .await;
+            let p = format!("/api/v1/custom-fields/{id}");
+            Case::new(&p).probe(p)
+        }
         "GET /api/v1/product-lines" => Case::new("/api/v1/product-lines").list(),
         "POST /api/v1/product-lines" => {
             Case::new("/api/v1/product-lines").json(json!({"code": format!("PL-{n}"), "name": "新产品线"})).probe("/api/v1/product-lines")
@@ -414,6 +441,7 @@ fn has_scope_variant(op: &str) -> bool {
         || op.ends_with("/auth/me")
         || op.ends_with("/company")
         || op.ends_with("/audit")
+        || op.contains("/custom-fields")
         || matches!(op, "GET /api/v1/imports" | "GET /api/v1/exports/{kind}" | "GET /api/v1/api-tokens"))
 }
 

@@ -73,6 +73,29 @@ pub async fn connect(url: &str, max_connections: u32) -> StoreResult<Arc<dyn Sto
     })
 }
 
+/// Whether `key` may name a custom field: `[a-z][a-z0-9_]*`, 1–40 characters.
+pub fn is_custom_key(key: &str) -> bool {
+    let mut chars = key.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && key.len() <= 40
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// Admin-defined fields on customers, reps and opportunities. Definitions
+/// are company-wide; values live on the rows and are scoped with them.
+#[async_trait]
+pub trait CustomFieldStore {
+    async fn list_custom_fields(&self, entity: Option<api::CustomEntity>) -> StoreResult<Vec<api::CustomField>>;
+    async fn get_custom_field(&self, id: i64) -> StoreResult<api::CustomField>;
+    /// `Conflict` on `key` when the kind already has a field with that key.
+    async fn create_custom_field(&self, new: &api::NewCustomField) -> StoreResult<api::CustomField>;
+    async fn update_custom_field(&self, id: i64, patch: &api::CustomFieldPatch) -> StoreResult<api::CustomField>;
+    /// Removes the definition and its values from every row, atomically.
+    async fn delete_custom_field(&self, id: i64) -> StoreResult<api::CustomField>;
+    /// Rows of the kind holding a value for `key` (equal to `value` when given).
+    async fn count_custom_values(&self, entity: api::CustomEntity, key: &str, value: Option<&str>) -> StoreResult<i64>;
+}
+
 /// Everything the server needs from storage.
 #[async_trait]
 pub trait Store:
@@ -86,6 +109,7 @@ pub trait Store:
     + SalesStore
     + ImportStore
     + AccessStore
+    + CustomFieldStore
     + Send
     + Sync
 {
@@ -132,6 +156,8 @@ pub struct RepFilter {
     pub status: Option<RepStatus>,
     pub rating: Option<CapabilityRating>,
     pub q: Option<String>,
+    /// `custom.<key> = value` filters (values compared as text).
+    pub custom: Vec<(String, String)>,
 }
 
 #[async_trait]
@@ -200,6 +226,8 @@ pub struct CustomerFilter {
     pub grade: Option<api::HospitalGrade>,
     pub province: Option<String>,
     pub q: Option<String>,
+    /// `custom.<key> = value` filters (values compared as text).
+    pub custom: Vec<(String, String)>,
 }
 
 #[async_trait]
@@ -231,6 +259,8 @@ pub struct OpportunityFilter {
     pub open: Option<bool>,
     pub close_from: Option<NaiveDate>,
     pub close_to: Option<NaiveDate>,
+    /// `custom.<key> = value` filters (values compared as text).
+    pub custom: Vec<(String, String)>,
 }
 
 /// Opportunities are scoped by their customer's unit.

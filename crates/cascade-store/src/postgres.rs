@@ -16,6 +16,16 @@ pub(crate) use sql::SqlStore;
 
 pub(crate) const BACKEND: Backend = Backend::Postgres;
 
+/// The text of a custom field in a `custom` JSON column (`key` is checked).
+pub(crate) fn json_text(column: &str, key: &str) -> String {
+    format!("({column}::jsonb ->> '{key}')")
+}
+
+/// A `custom` JSON column without `key` (`key` is checked).
+pub(crate) fn json_without(column: &str, key: &str) -> String {
+    format!("({column}::jsonb - '{key}')::text")
+}
+
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");
 
 impl SqlStore {

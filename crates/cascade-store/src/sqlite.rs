@@ -16,6 +16,16 @@ pub(crate) use sql::SqlStore;
 
 pub(crate) const BACKEND: Backend = Backend::Sqlite;
 
+/// The text of a custom field in a `custom` JSON column (`key` is checked).
+pub(crate) fn json_text(column: &str, key: &str) -> String {
+    format!("CAST(json_extract({column}, '$.{key}') AS TEXT)")
+}
+
+/// A `custom` JSON column without `key` (`key` is checked).
+pub(crate) fn json_without(column: &str, key: &str) -> String {
+    format!("json_remove({column}, '$.{key}')")
+}
+
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
 
 impl SqlStore {

@@ -81,6 +81,7 @@ async fn rep(db: &TestDb, no: &str, unit_id: i64) -> Rep {
         .create_rep(
             &all(),
             &NewRep {
+                custom: Default::default(),
                 employee_no: code(no),
                 name: format!("rep {no}"),
                 unit_id,
@@ -99,6 +100,7 @@ async fn customer(db: &TestDb, c: &str, unit_id: i64, owner: Option<i64>) -> Cus
         .create_customer(
             &all(),
             &NewCustomer {
+                custom: Default::default(),
                 code: code(c),
                 name: format!("医院 {c}"),
                 grade: HospitalGrade::Tertiary3A,
@@ -223,6 +225,7 @@ async fn scope_hides_other_regions(db: TestDb) {
         .create_customer(
             &south,
             &NewCustomer {
+                custom: Default::default(),
                 code: code("C-X"),
                 name: "x".into(),
                 grade: HospitalGrade::Primary,
@@ -248,6 +251,7 @@ async fn scope_hides_other_regions(db: TestDb) {
         .create_opportunity(
             &south,
             &NewOpportunity {
+                custom: Default::default(),
                 external_id: None,
                 name: "deal".into(),
                 customer_id: c_e.id,
@@ -372,6 +376,7 @@ async fn opportunity_history_and_lost_reason(db: TestDb) {
     let c = customer(&db, "C1", t.gd.id, Some(r.id)).await;
     let pl = product(&db, "PL").await;
     let new = NewOpportunity {
+        custom: Default::default(),
         external_id: Some("006A".into()),
         name: "CT 采购".into(),
         customer_id: c.id,
@@ -513,6 +518,7 @@ async fn pagination_walks_every_row_once_in_every_sort(db: TestDb) {
             .create_customer(
                 &all(),
                 &NewCustomer {
+                    custom: Default::default(),
                     code: code(&format!("K{i:02}")),
                     name: format!("医院{}", i % 4),
                     grade: HospitalGrade::Secondary2A,
@@ -572,6 +578,7 @@ async fn unique_keys_conflict(db: TestDb) {
         .create_rep(
             &all(),
             &NewRep {
+                custom: Default::default(),
                 employee_no: code("R1"),
                 name: "x".into(),
                 unit_id: t.gd.id,
@@ -589,6 +596,7 @@ async fn unique_keys_conflict(db: TestDb) {
         .create_customer(
             &all(),
             &NewCustomer {
+                custom: Default::default(),
                 code: code("C1"),
                 name: "x".into(),
                 grade: HospitalGrade::Primary,

@@ -1,16 +1,17 @@
 //! `/customers`: hospitals and their procurement stage history.
 
 use actix_web::{delete, get, patch, post, web, HttpResponse};
-use cascade_api_types::{Customer, CustomerPage, CustomerPatch, HospitalGrade, NewCustomer, StageChange};
+use cascade_api_types::{CustomEntity, Customer, CustomerPage, CustomerPatch, HospitalGrade, NewCustomer, StageChange};
 use cascade_core::{Permission, ProcurementStage};
 use cascade_store::CustomerFilter;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::{created, list_query, page};
 use crate::auth::Caller;
+use crate::custom::WithCustom;
 use crate::error::docs::{BadInput, BadQuery, Conflict, NotFound};
 use crate::error::{ApiError, Errors};
-use crate::extract::{Json, Query};
+use crate::extract::Json;
 use crate::state::AppState;
 use crate::validate;
 
@@ -39,10 +40,11 @@ list_query!(
 pub async fn list(
     state: web::Data<AppState>,
     caller: Caller,
-    q: Query<CustomerQuery>,
+    q: WithCustom<CustomerQuery>,
 ) -> Result<web::Json<CustomerPage>, ApiError> {
     caller.require(Permission::CustomersRead)?;
-    let q = q.0;
+    let custom = q.filters(&state, CustomEntity::Customer).await?;
+    let q = q.query;
     let filter = CustomerFilter {
         unit_id: q.unit_id,
         owner_rep_id: q.owner_rep_id,
@@ -50,6 +52,7 @@ pub async fn list(
         grade: q.grade,
         province: q.province.clone(),
         q: q.q.clone(),
+        custom,
     };
     let p = state.store.list_customers(&caller.scope, &filter, &q.list_params()).await?;
     Ok(web::Json(page(p, |items, next_cursor| CustomerPage { items, next_cursor })))
@@ -65,6 +68,7 @@ pub async fn create(state: web::Data<AppState>, caller: Caller, body: Json<NewCu
     validate::name(&mut errs, "name", &mut new.name);
     validate::name(&mut errs, "province", &mut new.province);
     validate::name(&mut errs, "city", &mut new.city);
+    crate::custom::check(&state, CustomEntity::Customer, Some(&new.custom), false, &mut errs).await?;
     errs.finish()?;
     let c = state.store.create_customer(&caller.scope, &new).await?;
     caller.audit(&state, "create", "customer", c.id, None::<&()>, Some(&c)).await;
@@ -106,6 +110,7 @@ pub async fn update(
     if patch.stage_note.is_some() && patch.stage.is_none() {
         errs.push("stage_note", "only goes with a stage change");
     }
+    crate::custom::check(&state, CustomEntity::Customer, patch.custom.as_ref(), true, &mut errs).await?;
     errs.finish()?;
     let before = state.store.get_customer(&caller.scope, *id).await?;
     let after = state.store.update_customer(&caller.scope, *id, &patch).await?;
@@ -127,6 +132,7 @@ fn authorize_patch(caller: &Caller, p: &CustomerPatch) -> Result<(), ApiError> {
         ("city", p.city.is_some()),
         ("unit_id", p.unit_id.is_some()),
         ("owner_rep_id", p.owner_rep_id.is_some()),
+        ("custom", p.custom.is_some()),
     ];
     match set.iter().find(|(_, is_set)| *is_set) {
         Some((field, _)) => Err(ApiError::Forbidden(format!("{field}: changing it needs the permission customers.write"))),

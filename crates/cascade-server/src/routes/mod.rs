@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod auth;
+pub mod custom_fields;
 pub mod customers;
 pub mod imports;
 pub mod opportunities;
@@ -26,6 +27,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     system::configure(cfg);
     auth::configure(cfg);
     access::configure(cfg);
+    custom_fields::configure(cfg);
     org_units::configure(cfg);
     people::configure(cfg);
     product_lines::configure(cfg);

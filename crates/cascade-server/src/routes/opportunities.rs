@@ -1,7 +1,7 @@
 //! `/opportunities`: deals in the funnel and their history.
 
 use actix_web::{delete, get, patch, post, web, HttpResponse};
-use cascade_api_types::{NewOpportunity, Opportunity, OpportunityChange, OpportunityPage, OpportunityPatch};
+use cascade_api_types::{CustomEntity, NewOpportunity, Opportunity, OpportunityChange, OpportunityPage, OpportunityPatch};
 use cascade_core::{FunnelStage, Permission};
 use cascade_store::OpportunityFilter;
 use chrono::NaiveDate;
@@ -9,9 +9,10 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::{created, list_query, page};
 use crate::auth::Caller;
+use crate::custom::WithCustom;
 use crate::error::docs::{BadInput, BadQuery, Conflict, NotFound};
 use crate::error::{ApiError, Errors};
-use crate::extract::{Json, Query};
+use crate::extract::Json;
 use crate::state::AppState;
 use crate::validate;
 
@@ -53,10 +54,11 @@ fn check_text(errs: &mut Errors, name: &mut Option<String>, external_id: &Option
 pub async fn list(
     state: web::Data<AppState>,
     caller: Caller,
-    q: Query<OpportunityQuery>,
+    q: WithCustom<OpportunityQuery>,
 ) -> Result<web::Json<OpportunityPage>, ApiError> {
     caller.require(Permission::OpportunitiesRead)?;
-    let q = q.0;
+    let custom = q.filters(&state, CustomEntity::Opportunity).await?;
+    let q = q.query;
     let filter = OpportunityFilter {
         unit_id: q.unit_id,
         customer_id: q.customer_id,
@@ -66,6 +68,7 @@ pub async fn list(
         open: q.open,
         close_from: q.close_from,
         close_to: q.close_to,
+        custom,
     };
     let p = state.store.list_opportunities(&caller.scope, &filter, &q.list_params()).await?;
     Ok(web::Json(page(p, |items, next_cursor| OpportunityPage { items, next_cursor })))
@@ -81,6 +84,7 @@ pub async fn create(state: web::Data<AppState>, caller: Caller, body: Json<NewOp
     let mut name = Some(std::mem::take(&mut new.name));
     check_text(&mut errs, &mut name, &new.external_id, &mut new.lost_reason);
     new.name = name.unwrap_or_default();
+    crate::custom::check(&state, CustomEntity::Opportunity, Some(&new.custom), false, &mut errs).await?;
     errs.finish()?;
     let o = state.store.create_opportunity(&caller.scope, &new).await?;
     caller.audit(&state, "create", "opportunity", o.id, None::<&()>, Some(&o)).await;
@@ -113,6 +117,7 @@ pub async fn update(
     let mut patch = body.0;
     let mut errs = Errors::default();
     check_text(&mut errs, &mut patch.name, &None, &mut patch.lost_reason);
+    crate::custom::check(&state, CustomEntity::Opportunity, patch.custom.as_ref(), true, &mut errs).await?;
     errs.finish()?;
     let before = state.store.get_opportunity(&caller.scope, *id).await?;
     let after = state.store.update_opportunity(&caller.scope, *id, &patch).await?;

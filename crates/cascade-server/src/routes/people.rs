@@ -1,7 +1,7 @@
 //! `/reps` (sales representatives) and `/users` (login identities).
 
 use actix_web::{delete, get, patch, post, web, HttpResponse};
-use cascade_api_types::{FieldError, NewRep, NewUser, Password, Rep, RepPage, RepPatch, User, UserPage, UserPatch};
+use cascade_api_types::{CustomEntity, FieldError, NewRep, NewUser, Password, Rep, RepPage, RepPatch, User, UserPage, UserPatch};
 use cascade_core::access::check_grant;
 use cascade_core::{CapabilityRating, Permission, RepStatus, Role};
 use cascade_store::{RepFilter, UserFilter};
@@ -9,6 +9,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::{created, list_query, page};
 use crate::auth::{password, Caller};
+use crate::custom::WithCustom;
 use crate::error::docs::{BadInput, BadQuery, Conflict, NotFound};
 use crate::error::{ApiError, Errors};
 use crate::extract::{Json, Query};
@@ -35,10 +36,15 @@ list_query!(
 /// List reps. Sort keys: `id`, `employee_no`, `name`, `hire_date`.
 #[utoipa::path(tag = "reps", security(("bearer" = ["reps.read"])), params(RepQuery), responses((status = 200, body = RepPage), BadQuery))]
 #[get("/reps")]
-pub async fn list_reps(state: web::Data<AppState>, caller: Caller, q: Query<RepQuery>) -> Result<web::Json<RepPage>, ApiError> {
+pub async fn list_reps(
+    state: web::Data<AppState>,
+    caller: Caller,
+    q: WithCustom<RepQuery>,
+) -> Result<web::Json<RepPage>, ApiError> {
     caller.require(Permission::RepsRead)?;
-    let q = q.0;
-    let filter = RepFilter { unit_id: q.unit_id, status: q.status, rating: q.rating, q: q.q.clone() };
+    let custom = q.filters(&state, CustomEntity::Rep).await?;
+    let q = q.query;
+    let filter = RepFilter { unit_id: q.unit_id, status: q.status, rating: q.rating, q: q.q.clone(), custom };
     let p = state.store.list_reps(&caller.scope, &filter, &q.list_params()).await?;
     Ok(web::Json(page(p, |items, next_cursor| RepPage { items, next_cursor })))
 }
@@ -51,6 +57,7 @@ pub async fn create_rep(state: web::Data<AppState>, caller: Caller, body: Json<N
     let mut new = body.0;
     let mut errs = Errors::default();
     validate::name(&mut errs, "name", &mut new.name);
+    crate::custom::check(&state, CustomEntity::Rep, Some(&new.custom), false, &mut errs).await?;
     errs.finish()?;
     let rep = state.store.create_rep(&caller.scope, &new).await?;
     caller.audit(&state, "create", "rep", rep.id, None::<&()>, Some(&rep)).await;
@@ -78,6 +85,7 @@ pub async fn update_rep(
     let mut patch = body.0;
     let mut errs = Errors::default();
     validate::opt_name(&mut errs, "name", &mut patch.name);
+    crate::custom::check(&state, CustomEntity::Rep, patch.custom.as_ref(), true, &mut errs).await?;
     errs.finish()?;
     let before = state.store.get_rep(&caller.scope, *id).await?;
     let after = state.store.update_rep(&caller.scope, *id, &patch).await?;

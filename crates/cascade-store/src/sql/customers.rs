@@ -2,11 +2,11 @@
 //! unit responsible for the account.
 
 use async_trait::async_trait;
-use cascade_api_types::{Customer, CustomerPatch, HospitalGrade, NewCustomer, StageChange};
+use cascade_api_types::{merge_custom, Customer, CustomerPatch, HospitalGrade, NewCustomer, StageChange};
 use cascade_core::ProcurementStage;
 use chrono::{DateTime, Utc};
 
-use super::{code, fetch_rows, now, word, SqlStore};
+use super::{code, custom_json, fetch_rows, filter_custom, now, parse_custom, word, SqlStore};
 use crate::error::on_write;
 use crate::list::{Arg, Keyset, Query, SortColumn, SortType};
 use crate::{CustomerFilter, CustomerStore, ListParams, Page, Scope, StoreError, StoreResult};
@@ -25,6 +25,7 @@ struct Row {
     stage_changed_at: DateTime<Utc>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+    custom: String,
 }
 
 impl Row {
@@ -42,6 +43,7 @@ impl Row {
             stage_changed_at: self.stage_changed_at,
             created_at: self.created_at,
             updated_at: self.updated_at,
+            custom: parse_custom(&self.custom)?,
         })
     }
 }
@@ -56,7 +58,7 @@ struct HistoryRow {
 }
 
 const SELECT: &str = "SELECT c.id, c.code, c.name, c.grade, c.province, c.city, c.unit_id, c.owner_rep_id, c.stage, \
-     c.stage_changed_at, c.created_at, c.updated_at FROM customers c JOIN org_units u ON u.id = c.unit_id WHERE 1=1";
+     c.stage_changed_at, c.created_at, c.updated_at, c.custom FROM customers c JOIN org_units u ON u.id = c.unit_id WHERE 1=1";
 
 /// What makes a row a rep's own (see `Query::scoped`).
 const OWN: Option<&str> = Some("c.owner_rep_id = {}");
@@ -89,8 +91,8 @@ impl CustomerStore for SqlStore {
         let ts = now();
         let mut tx = self.pool.begin().await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO customers (code, name, grade, province, city, unit_id, owner_rep_id, stage, stage_changed_at, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $9) RETURNING id",
+            "INSERT INTO customers (code, name, grade, province, city, unit_id, owner_rep_id, stage, stage_changed_at, created_at, updated_at, custom) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $9, $10) RETURNING id",
         )
         .bind(new.code.as_str())
         .bind(&new.name)
@@ -101,6 +103,7 @@ impl CustomerStore for SqlStore {
         .bind(new.owner_rep_id)
         .bind(stage.as_str())
         .bind(ts)
+        .bind(custom_json(&new.custom))
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| on_write(e, "code", "unit_id"))?;
@@ -133,6 +136,7 @@ impl CustomerStore for SqlStore {
         q.and_opt("c.grade = {}", filter.grade, |g| Arg::Text(g.as_str().to_owned()));
         q.and_opt("c.province = {}", filter.province.clone(), Arg::Text);
         q.search(&["c.code", "c.name", "c.city"], filter.q.as_deref());
+        filter_custom(&mut q, "c.custom", &filter.custom)?;
         let ks = Keyset::apply(&mut q, params, SORTS, "c.id")?;
         let rows = fetch_rows::<Row>(&self.pool, &q).await?;
         let page = ks.page(rows, |r, sort| {
@@ -165,7 +169,7 @@ impl CustomerStore for SqlStore {
         let mut tx = self.pool.begin().await?;
         sqlx::query(
             "UPDATE customers SET name = $1, grade = $2, province = $3, city = $4, unit_id = $5, owner_rep_id = $6, \
-             stage = $7, stage_changed_at = $8, updated_at = $9 WHERE id = $10",
+             stage = $7, stage_changed_at = $8, updated_at = $9, custom = $11 WHERE id = $10",
         )
         .bind(patch.name.as_ref().unwrap_or(&cur.name))
         .bind(patch.grade.unwrap_or(cur.grade).as_str())
@@ -177,6 +181,7 @@ impl CustomerStore for SqlStore {
         .bind(if stage_change.is_some() { ts } else { cur.stage_changed_at })
         .bind(ts)
         .bind(id)
+        .bind(custom_json(&merge_custom(&cur.custom, patch.custom.as_ref())))
         .execute(&mut *tx)
         .await
         .map_err(|e| on_write(e, "code", "unit_id"))?;

@@ -4,6 +4,7 @@
 //! Placeholders are `$n`, which SQLite accepts too.
 
 mod access;
+mod custom_fields;
 mod customers;
 mod imports;
 mod opportunities;
@@ -89,4 +90,26 @@ fn word<T, E>(value: &str, parse: impl FnOnce(&str) -> Result<T, E>, what: &str)
 
 fn code(value: String) -> StoreResult<cascade_core::Code> {
     cascade_core::Code::parse(&value).map_err(|_| StoreError::Corrupt(format!("code {value:?}")))
+}
+
+/// A row's custom field values as stored (a JSON object).
+fn custom_json(v: &cascade_api_types::CustomValues) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "{}".to_owned())
+}
+
+fn parse_custom(stored: &str) -> StoreResult<cascade_api_types::CustomValues> {
+    serde_json::from_str(stored).map_err(|e| StoreError::Corrupt(format!("custom values {stored:?}: {e}")))
+}
+
+/// Adds `custom.<key> = value` filters. Keys are checked against the field
+/// key syntax before they reach SQL text (they cannot be bound: they are
+/// part of a JSON path).
+fn filter_custom(q: &mut Query, column: &str, filters: &[(String, String)]) -> StoreResult<()> {
+    for (key, value) in filters {
+        if !crate::is_custom_key(key) {
+            return Err(StoreError::invalid(format!("custom.{key}"), "is not a custom field key"));
+        }
+        q.and(&format!("{} = {{}}", super::json_text(column, key)), Arg::Text(value.clone()));
+    }
+    Ok(())
 }

@@ -2,11 +2,11 @@
 //! customer's unit.
 
 use async_trait::async_trait;
-use cascade_api_types::{NewOpportunity, Opportunity, OpportunityChange, OpportunityPatch};
+use cascade_api_types::{merge_custom, NewOpportunity, Opportunity, OpportunityChange, OpportunityPatch};
 use cascade_core::{FunnelStage, Money};
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::{fetch_rows, now, word, SqlStore};
+use super::{custom_json, fetch_rows, filter_custom, now, parse_custom, word, SqlStore};
 use crate::error::on_write;
 use crate::list::{Arg, Keyset, Query, SortColumn, SortType};
 use crate::{ListParams, OpportunityFilter, OpportunityStore, Page, ProductLineStore, Scope, StoreError, StoreResult};
@@ -26,6 +26,7 @@ struct Row {
     stage_changed_at: DateTime<Utc>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+    custom: String,
 }
 
 impl Row {
@@ -44,6 +45,7 @@ impl Row {
             stage_changed_at: self.stage_changed_at,
             created_at: self.created_at,
             updated_at: self.updated_at,
+            custom: parse_custom(&self.custom)?,
         })
     }
 }
@@ -60,7 +62,7 @@ struct HistoryRow {
 
 const SELECT: &str = "SELECT o.id, o.external_id, o.name, o.customer_id, o.owner_rep_id, o.product_line_id, o.amount_fen, \
      o.expected_close, o.stage, o.lost_reason, o.stage_changed_at, o.created_at, o.updated_at \
-     FROM opportunities o JOIN customers c ON c.id = o.customer_id JOIN org_units u ON u.id = c.unit_id WHERE 1=1";
+    , o.custom FROM opportunities o JOIN customers c ON c.id = o.customer_id JOIN org_units u ON u.id = c.unit_id WHERE 1=1";
 
 /// What makes a row a rep's own (see `Query::scoped`).
 const OWN: Option<&str> = Some("o.owner_rep_id = {}");
@@ -111,8 +113,8 @@ impl OpportunityStore for SqlStore {
         let mut tx = self.pool.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO opportunities (external_id, name, customer_id, owner_rep_id, product_line_id, amount_fen, expected_close, \
-             stage, lost_reason, stage_changed_at, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $10) RETURNING id",
+             stage, lost_reason, stage_changed_at, created_at, updated_at, custom) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $10, $11) RETURNING id",
         )
         .bind(&new.external_id)
         .bind(&new.name)
@@ -124,6 +126,7 @@ impl OpportunityStore for SqlStore {
         .bind(stage.as_str())
         .bind(&new.lost_reason)
         .bind(ts)
+        .bind(custom_json(&new.custom))
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| on_write(e, "external_id", "customer_id"))?;
@@ -177,6 +180,7 @@ impl OpportunityStore for SqlStore {
         }
         q.and_opt("o.expected_close >= {}", filter.close_from, Arg::Date);
         q.and_opt("o.expected_close <= {}", filter.close_to, Arg::Date);
+        filter_custom(&mut q, "o.custom", &filter.custom)?;
         let ks = Keyset::apply(&mut q, params, SORTS, "o.id")?;
         let rows = fetch_rows::<Row>(&self.pool, &q).await?;
         let page = ks.page(rows, |r, sort| {
@@ -217,7 +221,7 @@ impl OpportunityStore for SqlStore {
         let mut tx = self.pool.begin().await?;
         sqlx::query(
             "UPDATE opportunities SET name = $1, owner_rep_id = $2, product_line_id = $3, amount_fen = $4, expected_close = $5, \
-             stage = $6, lost_reason = $7, stage_changed_at = $8, updated_at = $9 WHERE id = $10",
+             stage = $6, lost_reason = $7, stage_changed_at = $8, updated_at = $9, custom = $11 WHERE id = $10",
         )
         .bind(patch.name.as_ref().unwrap_or(&cur.name))
         .bind(patch.owner_rep_id.unwrap_or(cur.owner_rep_id))
@@ -229,6 +233,7 @@ impl OpportunityStore for SqlStore {
         .bind(if stage_moved { ts } else { cur.stage_changed_at })
         .bind(ts)
         .bind(id)
+        .bind(custom_json(&merge_custom(&cur.custom, patch.custom.as_ref())))
         .execute(&mut *tx)
         .await
         .map_err(|e| on_write(e, "external_id", "owner_rep_id"))?;

@@ -1,11 +1,11 @@
 //! Sales reps, scoped by the unit they belong to.
 
 use async_trait::async_trait;
-use cascade_api_types::{NewRep, Rep, RepPatch};
+use cascade_api_types::{merge_custom, NewRep, Rep, RepPatch};
 use cascade_core::{CapabilityRating, RepStatus};
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::{code, fetch_rows, now, word, SqlStore};
+use super::{code, custom_json, fetch_rows, filter_custom, now, parse_custom, word, SqlStore};
 use crate::error::on_write;
 use crate::list::{Arg, Keyset, Query, SortColumn, SortType};
 use crate::{ListParams, Page, RepFilter, RepStore, Scope, StoreError, StoreResult};
@@ -22,6 +22,7 @@ struct Row {
     hire_date: NaiveDate,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+    custom: String,
 }
 
 impl Row {
@@ -37,12 +38,13 @@ impl Row {
             hire_date: self.hire_date,
             created_at: self.created_at,
             updated_at: self.updated_at,
+            custom: parse_custom(&self.custom)?,
         })
     }
 }
 
 const SELECT: &str = "SELECT r.id, r.employee_no, r.name, r.unit_id, r.status, r.status_since, r.rating, r.hire_date, \
-     r.created_at, r.updated_at FROM reps r JOIN org_units u ON u.id = r.unit_id WHERE 1=1";
+     r.created_at, r.updated_at, r.custom FROM reps r JOIN org_units u ON u.id = r.unit_id WHERE 1=1";
 
 /// What makes a row a rep's own (see `Query::scoped`).
 const OWN: Option<&str> = Some("r.id = {}");
@@ -94,8 +96,8 @@ impl RepStore for SqlStore {
         check_status(status, since, new.hire_date)?;
         let ts = now();
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO reps (employee_no, name, unit_id, status, status_since, rating, hire_date, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+            "INSERT INTO reps (employee_no, name, unit_id, status, status_since, rating, hire_date, created_at, updated_at, custom) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) RETURNING id",
         )
         .bind(new.employee_no.as_str())
         .bind(&new.name)
@@ -105,6 +107,7 @@ impl RepStore for SqlStore {
         .bind(new.rating.as_str())
         .bind(new.hire_date)
         .bind(ts)
+        .bind(custom_json(&new.custom))
         .fetch_one(&self.pool)
         .await
         .map_err(|e| on_write(e, "employee_no", "unit_id"))?;
@@ -128,6 +131,7 @@ impl RepStore for SqlStore {
         q.and_opt("r.status = {}", filter.status, |s| Arg::Text(s.as_str().to_owned()));
         q.and_opt("r.rating = {}", filter.rating, |s| Arg::Text(s.as_str().to_owned()));
         q.search(&["r.employee_no", "r.name"], filter.q.as_deref());
+        filter_custom(&mut q, "r.custom", &filter.custom)?;
         let ks = Keyset::apply(&mut q, params, SORTS, "r.id")?;
         let rows = fetch_rows::<Row>(&self.pool, &q).await?;
         let page = ks.page(rows, |r, sort| {
@@ -159,7 +163,7 @@ impl RepStore for SqlStore {
         check_status(status, since, hire)?;
         sqlx::query(
             "UPDATE reps SET name = $1, unit_id = $2, rating = $3, hire_date = $4, status = $5, status_since = $6, updated_at = $7 \
-             WHERE id = $8",
+            , custom = $9 WHERE id = $8",
         )
         .bind(patch.name.as_ref().unwrap_or(&cur.name))
         .bind(patch.unit_id.unwrap_or(cur.unit_id))
@@ -169,6 +173,7 @@ impl RepStore for SqlStore {
         .bind(since)
         .bind(now())
         .bind(id)
+        .bind(custom_json(&merge_custom(&cur.custom, patch.custom.as_ref())))
         .execute(&self.pool)
         .await
         .map_err(|e| on_write(e, "employee_no", "unit_id"))?;
