@@ -1,7 +1,8 @@
 // @ts-check
 // The home page as the tests see it: found by data-testid only, so styling
-// and wording can change without breaking the tests.
-const path = require('node:path');
+// and wording can change without breaking the tests. It shows only to a
+// signed-in person (see ./signin.js).
+const { screenshotPath } = require('./shots');
 
 class HomePage {
   /** @param {import('@playwright/test').Page} page */
@@ -14,6 +15,10 @@ class HomePage {
     this.healthVersion = page.getByTestId('health-version');
     this.healthDatabase = page.getByTestId('health-database');
     this.loadErrors = page.getByTestId('load-error');
+    this.meName = page.getByTestId('me-name');
+    this.meRole = page.getByTestId('me-role');
+    this.meUnit = page.getByTestId('me-unit');
+    this.signOutButton = page.getByTestId('logout');
     /** Console errors and uncaught exceptions, gathered from the start. */
     this.consoleErrors = /** @type {string[]} */ ([]);
     page.on('console', (message) => {
@@ -31,6 +36,15 @@ class HomePage {
     await this.loadErrors.first().getByRole('button').click();
   }
 
+  /** Presses sign out and waits for the server to confirm it. */
+  async signOut() {
+    const confirmed = this.page.waitForResponse(
+      (r) => r.url().endsWith('/api/v1/auth/logout') && r.request().method() === 'POST',
+    );
+    await this.signOutButton.click();
+    return confirmed;
+  }
+
   /** How many CSS pixels the page is wider than the viewport (0 when it fits). */
   async horizontalOverflow() {
     return this.page.evaluate(() =>
@@ -38,12 +52,9 @@ class HomePage {
     );
   }
 
-  /** Saves a full-page screenshot as e2e/screenshots/<name>.png. */
+  /** Saves a full-page screenshot (see ./shots.js for where). */
   async screenshot(name) {
-    await this.page.screenshot({
-      path: path.join(__dirname, '..', 'screenshots', `${name}.png`),
-      fullPage: true,
-    });
+    await this.page.screenshot({ path: screenshotPath(name), fullPage: true });
   }
 }
 

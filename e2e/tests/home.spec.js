@@ -1,17 +1,19 @@
 // @ts-check
 const { test, expect } = require('@playwright/test');
 const { HomePage } = require('../pages/home');
+const { SignInPage, apiSignIn } = require('../pages/signin');
 
 test('shows the server health and the company name', async ({ page, request }, testInfo) => {
   // The expected name comes from the API, so the test holds for any seed.
-  const response = await request.get('/api/v1/company');
+  const { access_token: token } = await apiSignIn(request);
+  const response = await request.get('/api/v1/company', { headers: { Authorization: `Bearer ${token}` } });
   expect(response.ok()).toBeTruthy();
   const company = await response.json();
   expect(typeof company.name).toBe('string');
   expect(company.name.trim()).not.toBe('');
 
   const home = new HomePage(page);
-  await home.goto();
+  await new SignInPage(page).signInAsDemoUser();
 
   await expect(home.healthStatus).toHaveText('ok');
   await expect(home.healthVersion).not.toBeEmpty();
@@ -27,7 +29,7 @@ test('shows the server health and the company name', async ({ page, request }, t
 
 test('fits the viewport without horizontal scrolling', async ({ page }) => {
   const home = new HomePage(page);
-  await home.goto();
+  await new SignInPage(page).signInAsDemoUser();
   await expect(home.healthStatus).toBeVisible();
   await expect(home.companyName).toBeVisible();
 
@@ -49,7 +51,7 @@ test('explains a failed call in words and keeps the other card', async ({ page }
     }),
   );
   const home = new HomePage(page);
-  await home.goto();
+  await new SignInPage(page).signInAsDemoUser();
 
   await expect(home.loadErrors).toHaveCount(1);
   await expect(home.loadErrors).toContainText('Not found: 尚未设置公司 No company yet');
@@ -61,7 +63,7 @@ test('explains a failed call in words and keeps the other card', async ({ page }
 test('retry loads a card that failed', async ({ page }) => {
   await page.route('**/api/v1/company', (route) => route.fulfill({ status: 503, body: '' }), { times: 1 });
   const home = new HomePage(page);
-  await home.goto();
+  await new SignInPage(page).signInAsDemoUser();
   await expect(home.loadErrors).toContainText('HTTP 503');
 
   await home.retry();

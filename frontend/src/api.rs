@@ -2,48 +2,262 @@
 //!
 //! Paths are absolute and same-origin: the server that serves this app also
 //! answers its API, so there is no base URL to configure and no CORS.
+//!
+//! Every `/api/v1` call goes through [`authed_get`]: it sends the access
+//! token as `Authorization: Bearer …`; a 401 means the token expired, so it
+//! trades the refresh token for a new pair once and retries. If the server
+//! refuses the refresh token too, the session is over: it is cleared and the
+//! app falls back to the sign-in page.
 
-use cascade_api_types::{Company, Health};
-use gloo_net::http::Request;
+use cascade_api_types::{Company, Health, LoginRequest, Me, Password, RefreshRequest, TokenResponse};
+use futures_util::lock::Mutex;
+use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
+use crate::session::{Auth, Session, SignedOutBecause};
+
 pub const HEALTH_PATH: &str = "/healthz";
 pub const COMPANY_PATH: &str = "/api/v1/company";
+pub const LOGIN_PATH: &str = "/api/v1/auth/login";
+pub const REFRESH_PATH: &str = "/api/v1/auth/refresh";
+pub const LOGOUT_PATH: &str = "/api/v1/auth/logout";
+pub const ME_PATH: &str = "/api/v1/auth/me";
 
-/// Why a request gave no usable value. Each variant keeps the path so that a
-/// screenshot of the error tells which call failed.
+const ACCEPT: &str = "application/json, application/problem+json";
+
+/// Why a request gave no usable value. Each variant keeps the method and
+/// path so that a screenshot of the error tells which call failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ApiError {
-    #[error("无法连接服务器 / Cannot reach the server: {reason} · GET {path}")]
-    Network { path: &'static str, reason: String },
-    #[error("{message} · GET {path}")]
-    Status { path: &'static str, status: u16, message: String },
-    #[error("响应格式不正确 / Unexpected response: {reason} · GET {path}")]
-    Decode { path: &'static str, reason: String },
+    #[error("无法连接服务器 / Cannot reach the server: {reason} · {method} {path}")]
+    Network { method: &'static str, path: &'static str, reason: String },
+    #[error("{message} · {method} {path}")]
+    Status {
+        method: &'static str,
+        path: &'static str,
+        status: u16,
+        message: String,
+        /// The problem's `detail` alone, for places that speak in plain words.
+        detail: Option<String>,
+        /// Seconds from a `Retry-After` header (429, 503).
+        retry_after: Option<u64>,
+    },
+    #[error("响应格式不正确 / Unexpected response: {reason} · {method} {path}")]
+    Decode { method: &'static str, path: &'static str, reason: String },
+    /// The session ended (refused refresh token) while the call was made.
+    #[error("登录已过期，请重新登录 / Your session has ended, please sign in again")]
+    SignedOut,
 }
 
-pub async fn get_health() -> Result<Health, ApiError> {
-    get_json(HEALTH_PATH).await
-}
-
-pub async fn get_company() -> Result<Company, ApiError> {
-    get_json(COMPANY_PATH).await
-}
-
-async fn get_json<T: DeserializeOwned>(path: &'static str) -> Result<T, ApiError> {
-    let response = Request::get(path)
-        .header("Accept", "application/json, application/problem+json")
-        .send()
-        .await
-        .map_err(|e| ApiError::Network { path, reason: e.to_string() })?;
-    if !response.ok() {
-        let status = response.status();
-        // An unreadable body must not hide the status, so it degrades to "".
-        let body = response.text().await.unwrap_or_default();
-        return Err(ApiError::Status { path, status, message: problem_message(status, &response.status_text(), &body) });
+impl ApiError {
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Status { status, .. } => Some(*status),
+            _ => None,
+        }
     }
-    response.json::<T>().await.map_err(|e| ApiError::Decode { path, reason: e.to_string() })
+}
+
+/// `GET /healthz`, public.
+pub async fn get_health() -> Result<Health, ApiError> {
+    let response = send("GET", HEALTH_PATH, Request::get(HEALTH_PATH).header("Accept", ACCEPT)).await?;
+    decode("GET", HEALTH_PATH, response).await
+}
+
+pub async fn get_company(auth: Auth) -> Result<Company, ApiError> {
+    authed_get(auth, COMPANY_PATH).await
+}
+
+pub async fn get_me(auth: Auth) -> Result<Me, ApiError> {
+    authed_get(auth, ME_PATH).await
+}
+
+/// Signs in. The caller keeps the session (see [`Auth::set`]).
+pub async fn login(username: &str, password: &str) -> Result<Session, LoginError> {
+    let body = LoginRequest { username: username.trim().to_owned(), password: Password(password.to_owned()) };
+    let response = post_json(LOGIN_PATH, &body, None).await?;
+    match decode::<TokenResponse>("POST", LOGIN_PATH, response).await {
+        Ok(tokens) => Ok(Session::from(tokens)),
+        Err(error) => Err(LoginError::from(error)),
+    }
+}
+
+/// Revokes the refresh token on the server. The local session is the
+/// caller's to clear; a failure here changes nothing for the person.
+pub async fn logout(session: &Session) -> Result<(), ApiError> {
+    let body = RefreshRequest { refresh_token: session.refresh_token.clone() };
+    let response = post_json(LOGOUT_PATH, &body, Some(&session.access_token)).await?;
+    if response.ok() {
+        Ok(())
+    } else {
+        Err(status_error("POST", LOGOUT_PATH, response).await)
+    }
+}
+
+/// `GET path` as the signed-in person, refreshing the access token once if
+/// the server says it expired.
+pub async fn authed_get<T: DeserializeOwned>(auth: Auth, path: &'static str) -> Result<T, ApiError> {
+    let session = auth.current().ok_or(ApiError::SignedOut)?;
+    let mut response = send_authed_get(path, &session.access_token).await?;
+    if response.status() == 401 {
+        let renewed = renew(auth, &session.access_token).await?;
+        response = send_authed_get(path, &renewed.access_token).await?;
+    }
+    decode("GET", path, response).await
+}
+
+async fn send_authed_get(path: &'static str, access_token: &str) -> Result<Response, ApiError> {
+    let request = Request::get(path).header("Accept", ACCEPT).header("Authorization", &bearer(access_token));
+    send("GET", path, request).await
+}
+
+/// Held while a refresh is in flight. A refresh token works exactly once
+/// (reusing one revokes the whole session), so when two calls find their
+/// access token expired together, the second must wait and use the pair the
+/// first obtained instead of spending the same refresh token again.
+static REFRESHING: Mutex<()> = Mutex::new(());
+
+/// A session whose access token is newer than `expired`: the one another call
+/// just obtained, or a fresh pair from `/auth/refresh`.
+async fn renew(auth: Auth, expired: &str) -> Result<Session, ApiError> {
+    let _turn = REFRESHING.lock().await;
+    let session = auth.current().ok_or(ApiError::SignedOut)?;
+    if session.access_token != expired {
+        return Ok(session);
+    }
+    let body = RefreshRequest { refresh_token: session.refresh_token.clone() };
+    let response = post_json(REFRESH_PATH, &body, None).await?;
+    match decode::<TokenResponse>("POST", REFRESH_PATH, response).await {
+        Ok(tokens) => {
+            let renewed = Session::from(tokens);
+            auth.set(renewed.clone());
+            Ok(renewed)
+        }
+        // The server refused the refresh token: the session is over. Anything
+        // else (a 5xx, a proxy's error page) may pass; keep the session so
+        // that "retry" can try again.
+        Err(error) if matches!(error.status(), Some(400 | 401 | 403 | 422)) => {
+            auth.clear(SignedOutBecause::Expired);
+            Err(ApiError::SignedOut)
+        }
+        Err(error) => Err(error),
+    }
+}
+
+fn bearer(access_token: &str) -> String {
+    format!("Bearer {access_token}")
+}
+
+async fn post_json<B: serde::Serialize>(path: &'static str, body: &B, access_token: Option<&str>) -> Result<Response, ApiError> {
+    let mut builder = Request::post(path).header("Accept", ACCEPT);
+    if let Some(token) = access_token {
+        builder = builder.header("Authorization", &bearer(token));
+    }
+    let request = builder.json(body).map_err(|e| ApiError::Network { method: "POST", path, reason: e.to_string() })?;
+    request.send().await.map_err(|e| ApiError::Network { method: "POST", path, reason: e.to_string() })
+}
+
+async fn send(method: &'static str, path: &'static str, request: RequestBuilder) -> Result<Response, ApiError> {
+    request.send().await.map_err(|e| ApiError::Network { method, path, reason: e.to_string() })
+}
+
+async fn decode<T: DeserializeOwned>(method: &'static str, path: &'static str, response: Response) -> Result<T, ApiError> {
+    if !response.ok() {
+        return Err(status_error(method, path, response).await);
+    }
+    response.json::<T>().await.map_err(|e| ApiError::Decode { method, path, reason: e.to_string() })
+}
+
+async fn status_error(method: &'static str, path: &'static str, response: Response) -> ApiError {
+    let status = response.status();
+    let retry_after = response.headers().get("Retry-After").as_deref().and_then(retry_after_seconds);
+    // An unreadable body must not hide the status, so it degrades to "".
+    let body = response.text().await.unwrap_or_default();
+    ApiError::Status {
+        method,
+        path,
+        status,
+        message: problem_message(status, &response.status_text(), &body),
+        detail: problem_detail(&body),
+        retry_after,
+    }
+}
+
+/// Why signing in failed, in the words the sign-in page shows.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LoginError {
+    /// 401: wrong username or password, or the server's own words when it
+    /// has something else to say.
+    #[error("{0}")]
+    Refused(String),
+    /// 429: too many attempts; come back after this many seconds, if said.
+    #[error("{}", too_many_attempts(*.retry_after, .detail.as_deref()))]
+    TooManyAttempts { retry_after: Option<u64>, detail: Option<String> },
+    #[error(transparent)]
+    Other(ApiError),
+}
+
+pub const WRONG_CREDENTIALS: &str = "用户名或密码错误 / Wrong username or password";
+
+impl From<ApiError> for LoginError {
+    fn from(error: ApiError) -> Self {
+        match error {
+            ApiError::Status { status: 401, detail, .. } => LoginError::Refused(refused_in_words(detail)),
+            ApiError::Status { status: 429, detail, retry_after, .. } => LoginError::TooManyAttempts { retry_after, detail },
+            other => LoginError::Other(other),
+        }
+    }
+}
+
+impl LoginError {
+    /// How long the submit button stays disabled.
+    pub fn wait_seconds(&self) -> Option<u64> {
+        match self {
+            LoginError::TooManyAttempts { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+}
+
+/// The server says "wrong username or password" in English for a 401; the
+/// page says it in both languages. Any other detail (an account matter the
+/// page cannot know about) is shown as the server words it.
+fn refused_in_words(detail: Option<String>) -> String {
+    match detail {
+        Some(detail) if !detail.trim().eq_ignore_ascii_case("wrong username or password") => detail,
+        _ => WRONG_CREDENTIALS.to_owned(),
+    }
+}
+
+fn too_many_attempts(retry_after: Option<u64>, detail: Option<&str>) -> String {
+    match (retry_after, detail) {
+        (Some(seconds), _) => {
+            let (zh, en) = wait_in_words(seconds);
+            format!("尝试次数过多，请 {zh}后再试 / Too many attempts: please wait {en} and try again")
+        }
+        (None, Some(detail)) => detail.to_owned(),
+        (None, None) => "尝试次数过多，请稍后再试 / Too many attempts: please try again later".to_owned(),
+    }
+}
+
+/// A wait in Chinese and English: seconds while short, else whole minutes
+/// (rounded up, so the person never comes back too early). The server's
+/// lock-out lasts a quarter of an hour, which reads badly as "899 seconds".
+pub fn wait_in_words(seconds: u64) -> (String, String) {
+    if seconds < 120 {
+        let unit = if seconds == 1 { "second" } else { "seconds" };
+        (format!("{seconds} 秒"), format!("{seconds} {unit}"))
+    } else {
+        let minutes = seconds.div_ceil(60);
+        (format!("{minutes} 分钟"), format!("{minutes} minutes"))
+    }
+}
+
+/// `Retry-After` in seconds. The HTTP-date form is not used by Cascade and
+/// yields `None` (the message then says "later").
+pub fn retry_after_seconds(header: &str) -> Option<u64> {
+    header.trim().parse::<u64>().ok()
 }
 
 /// Only the human-readable members of RFC 9457 problem details, all optional.
@@ -53,6 +267,15 @@ async fn get_json<T: DeserializeOwned>(path: &'static str) -> Result<T, ApiError
 struct ProblemText {
     title: Option<String>,
     detail: Option<String>,
+}
+
+fn words(s: Option<String>) -> Option<String> {
+    s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
+}
+
+/// The problem's `detail`, when the body is problem+json and has one.
+pub fn problem_detail(body: &str) -> Option<String> {
+    serde_json::from_str::<ProblemText>(body).ok().and_then(|problem| words(problem.detail))
 }
 
 /// What to tell a person about a non-2xx answer: the problem's `title` and
@@ -66,7 +289,6 @@ pub fn problem_message(status: u16, status_text: &str, body: &str) -> String {
     let Ok(problem) = serde_json::from_str::<ProblemText>(body) else {
         return fallback();
     };
-    let words = |s: Option<String>| s.map(|s| s.trim().to_owned()).filter(|s: &String| !s.is_empty());
     match (words(problem.title), words(problem.detail)) {
         (Some(title), Some(detail)) if title != detail => format!("{title}: {detail}"),
         (_, Some(detail)) => detail,
@@ -79,11 +301,23 @@ pub fn problem_message(status: u16, status_text: &str, body: &str) -> String {
 mod tests {
     use super::*;
 
+    fn status(status: u16, detail: Option<&str>, retry_after: Option<u64>) -> ApiError {
+        ApiError::Status {
+            method: "POST",
+            path: LOGIN_PATH,
+            status,
+            message: "whatever".into(),
+            detail: detail.map(str::to_owned),
+            retry_after,
+        }
+    }
+
     #[test]
     fn title_and_detail_are_both_shown() {
         let body =
             r#"{"type":"https://cascade.example/problems/not-found","title":"Not found","status":404,"detail":"No org unit 7"}"#;
         assert_eq!(problem_message(404, "Not Found", body), "Not found: No org unit 7");
+        assert_eq!(problem_detail(body).as_deref(), Some("No org unit 7"));
     }
 
     #[test]
@@ -95,6 +329,7 @@ mod tests {
     #[test]
     fn title_alone_is_shown() {
         assert_eq!(problem_message(401, "Unauthorized", r#"{"title":"登录已过期","detail":"  "}"#), "登录已过期");
+        assert_eq!(problem_detail(r#"{"title":"登录已过期","detail":"  "}"#), None);
     }
 
     #[test]
@@ -103,14 +338,70 @@ mod tests {
         assert_eq!(problem_message(500, "", ""), "HTTP 500");
         assert_eq!(problem_message(503, " ", "{}"), "HTTP 503");
         assert_eq!(problem_message(400, "", "[1,2]"), "HTTP 400");
+        assert_eq!(problem_detail("<html>nginx</html>"), None);
     }
 
     #[test]
     fn errors_name_the_failed_call() {
-        let status = ApiError::Status { path: COMPANY_PATH, status: 404, message: "Not found".into() };
+        let status = ApiError::Status {
+            method: "GET",
+            path: COMPANY_PATH,
+            status: 404,
+            message: "Not found".into(),
+            detail: None,
+            retry_after: None,
+        };
         assert_eq!(status.to_string(), "Not found · GET /api/v1/company");
-        let network = ApiError::Network { path: HEALTH_PATH, reason: "TypeError: Failed to fetch".into() };
+        let network = ApiError::Network { method: "GET", path: HEALTH_PATH, reason: "TypeError: Failed to fetch".into() };
         assert!(network.to_string().contains("Cannot reach the server"));
         assert!(network.to_string().ends_with("GET /healthz"));
+    }
+
+    #[test]
+    fn a_refused_sign_in_speaks_the_servers_words() {
+        let error = LoginError::from(status(401, Some("账号已停用 / Account disabled"), None));
+        assert_eq!(error.to_string(), "账号已停用 / Account disabled");
+        assert_eq!(LoginError::from(status(401, None, None)).to_string(), WRONG_CREDENTIALS);
+        // The server's own English wording becomes the bilingual sentence.
+        let english = LoginError::from(status(401, Some("wrong username or password"), None));
+        assert_eq!(english.to_string(), WRONG_CREDENTIALS);
+    }
+
+    #[test]
+    fn too_many_attempts_says_how_long_to_wait() {
+        let error = LoginError::from(status(429, Some("Too many attempts"), Some(42)));
+        assert!(error.to_string().contains("请 42 秒后再试"), "{error}");
+        assert!(error.to_string().contains("wait 42 seconds"), "{error}");
+        assert_eq!(error.wait_seconds(), Some(42));
+        let no_header = LoginError::from(status(429, Some("稍后再试"), None));
+        assert_eq!(no_header.to_string(), "稍后再试");
+        assert_eq!(no_header.wait_seconds(), None);
+        assert!(LoginError::from(status(429, None, None)).to_string().contains("try again later"));
+    }
+
+    #[test]
+    fn other_failures_keep_the_call() {
+        let error = LoginError::from(status(500, None, None));
+        assert!(matches!(error, LoginError::Other(_)));
+        assert!(error.to_string().ends_with("POST /api/v1/auth/login"));
+    }
+
+    #[test]
+    fn long_waits_read_in_minutes() {
+        assert_eq!(wait_in_words(1), ("1 秒".to_owned(), "1 second".to_owned()));
+        assert_eq!(wait_in_words(119), ("119 秒".to_owned(), "119 seconds".to_owned()));
+        assert_eq!(wait_in_words(120), ("2 分钟".to_owned(), "2 minutes".to_owned()));
+        assert_eq!(wait_in_words(899), ("15 分钟".to_owned(), "15 minutes".to_owned()));
+        assert_eq!(wait_in_words(901), ("16 分钟".to_owned(), "16 minutes".to_owned()));
+        let error = LoginError::from(status(429, None, Some(899)));
+        assert!(error.to_string().contains("请 15 分钟后再试"), "{error}");
+    }
+
+    #[test]
+    fn retry_after_is_read_in_seconds() {
+        assert_eq!(retry_after_seconds("30"), Some(30));
+        assert_eq!(retry_after_seconds(" 7 "), Some(7));
+        assert_eq!(retry_after_seconds("Wed, 21 Oct 2026 07:28:00 GMT"), None);
+        assert_eq!(retry_after_seconds("-1"), None);
     }
 }

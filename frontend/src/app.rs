@@ -1,7 +1,8 @@
-//! The home page: which company Cascade plans for and whether the server is
-//! well. Each card loads on its own, so one failing call does not blank the
-//! other.
+//! The app root and the home page: which company Cascade plans for, whether
+//! the server is well, and who is signed in. Without a session the root
+//! shows the sign-in page instead (`signin`).
 //!
+//! Each card loads on its own, so one failing call does not blank the other.
 //! The cards read their resource synchronously (`resource.get()` under
 //! `<Transition>`, which registers it with the transition) rather than
 //! awaiting it in a `Suspend`. With two `Suspend`s pending at once, tachys
@@ -11,16 +12,44 @@
 //! own boundary's hook every time it runs.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
+use crate::session::{Auth, SignedOutBecause};
+use crate::signin::SignIn;
 use crate::{api, display};
 
 #[component]
 pub fn App() -> impl IntoView {
+    let auth = Auth::restore();
+    auth.provide();
+    if auth.current().is_some() {
+        // A session from before a reload: ask who this is now (the role may
+        // have changed), which also finds out early if the session has ended.
+        spawn_local(async move {
+            if let Ok(me) = api::get_me(auth).await {
+                auth.update_me(me);
+            }
+        });
+    }
+    view! {
+        <Show when=move || auth.is_signed_in() fallback=|| view! { <SignIn /> }>
+            <Home />
+        </Show>
+    }
+}
+
+#[component]
+fn Home() -> impl IntoView {
     view! {
         <div class="shell">
             <header class="masthead">
-                <h1 class="brand">"Cascade"</h1>
-                <p class="tagline">"目标分解与动态校准"</p>
+                <div class="masthead-row">
+                    <div class="masthead-brand">
+                        <h1 class="brand">"Cascade"</h1>
+                        <p class="tagline">"目标分解与动态校准"</p>
+                    </div>
+                    <WhoAmI />
+                </div>
             </header>
             <main class="cards">
                 <CompanyCard />
@@ -30,9 +59,51 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// Who is signed in, and the way out.
+#[component]
+fn WhoAmI() -> impl IntoView {
+    let auth = Auth::expect();
+    let sign_out = move |_| {
+        let Some(session) = auth.current() else { return };
+        // The page changes at once; revoking the refresh token on the server
+        // follows in the background and cannot keep anyone signed in here.
+        auth.clear(SignedOutBecause::SignedOut);
+        spawn_local(async move {
+            if let Err(error) = api::logout(&session).await {
+                leptos::logging::warn!("sign-out not confirmed by the server: {error}");
+            }
+        });
+    };
+    let who = move || {
+        auth.me().map(|me| {
+            let name = display::person_name(&me.display_name, &me.username).to_owned();
+            let role = me.role.as_str();
+            view! {
+                <div class="who-text">
+                    <span class="who-name" data-testid="me-name">{name}</span>
+                    <span class="who-meta">
+                        <span data-testid="me-role" data-role=role>{display::role_label(role)}</span>
+                        <span class="who-sep" aria-hidden="true">"·"</span>
+                        <span class="who-unit" title="范围 Scope" data-testid="me-unit">{me.unit_code}</span>
+                    </span>
+                </div>
+            }
+        })
+    };
+    view! {
+        <div class="who" data-testid="who">
+            {who}
+            <button type="button" class="signout" data-testid="logout" on:click=sign_out>
+                "退出登录 Sign out"
+            </button>
+        </div>
+    }
+}
+
 #[component]
 fn CompanyCard() -> impl IntoView {
-    let company = LocalResource::new(api::get_company);
+    let auth = Auth::expect();
+    let company = LocalResource::new(move || api::get_company(auth));
     view! {
         <section class="card" data-testid="company-card">
             <h2 class="card-title">"公司" <span class="en">"Company"</span></h2>

@@ -2,13 +2,17 @@
 //! to WASM and post-processed by `wasm-bindgen --target web` (see
 //! `mk/frontend.mk`). The server hands out `frontend/dist` at `/`.
 //!
-//! - `api`: calls to the server and how their failures read to a person;
+//! - `session`: who is signed in, kept in `sessionStorage`;
+//! - `api`: calls to the server (bearer token, one refresh on 401) and how
+//!   their failures read to a person;
 //! - `display`: pure formatting of values for the page;
-//! - `app`: the components.
+//! - `app`: the root and the home page; `signin`: the sign-in page.
 
 mod api;
 mod app;
 mod display;
+mod session;
+mod signin;
 
 fn main() {
     // Without the hook a panic in WASM shows up as an opaque `unreachable`
