@@ -74,6 +74,10 @@ pub struct RepRow {
     pub hire_date: NaiveDate,
     pub status: RepStatus,
     pub status_since: NaiveDate,
+    /// Custom field values as the file's `custom.<key>` cells hold them
+    /// (blank cells left out); typed against the definitions on import.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub custom: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -86,6 +90,10 @@ pub struct CustomerRow {
     pub unit_code: Code,
     pub owner_employee_no: Option<Code>,
     pub stage: ProcurementStage,
+    /// Custom field values as the file's `custom.<key>` cells hold them
+    /// (blank cells left out); typed against the definitions on import.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub custom: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -109,6 +117,10 @@ pub struct OpportunityRow {
     pub expected_close: NaiveDate,
     pub stage: FunnelStage,
     pub lost_reason: Option<String>,
+    /// Custom field values as the file's `custom.<key>` cells hold them
+    /// (blank cells left out); typed against the definitions on import.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub custom: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

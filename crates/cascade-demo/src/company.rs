@@ -118,7 +118,16 @@ pub(crate) fn reps(scale: u64, today: NaiveDate) -> Staff {
             if status == RepStatus::Active {
                 act.push(reps.len());
             }
-            reps.push(RepRow { employee_no, name, unit_code: unit.clone(), rating, hire_date, status, status_since });
+            reps.push(RepRow {
+                employee_no,
+                name,
+                unit_code: unit.clone(),
+                rating,
+                hire_date,
+                status,
+                status_since,
+                custom: Default::default(),
+            });
             rep_province.push(p);
         }
         ranges.push(start..reps.len());
@@ -261,6 +270,7 @@ pub(crate) fn customers(scale: u64, today: NaiveDate, staff: &Staff) -> Book {
                 unit_code: unit.clone(),
                 owner_employee_no: owned_by.map(|o| staff.reps[o].employee_no.clone()),
                 stage,
+                custom: Default::default(),
             });
             owner.push(owned_by);
         }

@@ -104,6 +104,7 @@ pub(crate) fn opportunities(today: NaiveDate, staff: &Staff, book: &Book) -> Vec
                     expected_close,
                     stage,
                     lost_reason,
+                    custom: Default::default(),
                 });
             }
         }

@@ -41,7 +41,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let csv = dir.path().join("sales.csv");
 
     let t = Instant::now();
-    let mut w = CsvRowWriter::new(BufWriter::new(File::create(&csv)?), ImportKind::SalesRecords)?;
+    let mut w = CsvRowWriter::new(BufWriter::new(File::create(&csv)?), ImportKind::SalesRecords, &[])?;
     for row in rows(n) {
         w.write(&row)?;
     }
@@ -68,7 +68,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let xlsx_rows = n.min(1_048_575);
     let t = Instant::now();
-    let bytes = write_xlsx(ImportKind::SalesRecords, rows(xlsx_rows))?;
+    let bytes = write_xlsx(ImportKind::SalesRecords, &[], rows(xlsx_rows))?;
     let xlsx = dir.path().join("sales.xlsx");
     std::fs::write(&xlsx, &bytes)?;
     println!("xlsx write {xlsx_rows} rows ({} MiB): {}; peak RSS {}", bytes.len() >> 20, rate(xlsx_rows, t), peak_rss_mib());

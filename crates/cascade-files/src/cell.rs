@@ -97,6 +97,12 @@ pub(crate) fn code(cell: Cell<'_>) -> Result<Code, String> {
     }
 }
 
+/// A custom field cell as text; its type is checked against the field's
+/// definition by whoever imports the row.
+pub(crate) fn custom_text(cell: Cell<'_>) -> Result<String, String> {
+    Ok(cell.text()?.into_owned())
+}
+
 pub(crate) fn name(cell: Cell<'_>) -> Result<String, String> {
     parse_name(&cell.text()?, NAME_MAX).map_err(|e| e.to_string())
 }

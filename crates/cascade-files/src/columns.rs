@@ -193,6 +193,24 @@ pub(crate) struct Layout {
     /// carry such trailing columns; they are ignored while their cells are
     /// blank, and a value under one is a row error rather than silently lost.
     pub unnamed: Vec<usize>,
+    /// `custom.<key>` columns (customers, reps and opportunities only): key
+    /// and position.
+    pub custom: Vec<(String, usize)>,
+}
+
+/// Kinds whose files may carry `custom.<key>` columns.
+pub fn has_custom_fields(kind: ImportKind) -> bool {
+    matches!(kind, ImportKind::Customers | ImportKind::Reps | ImportKind::Opportunities)
+}
+
+/// The key of a `custom.<key>` header, if it is one.
+fn custom_key(header: &str) -> Option<String> {
+    let key = normalize(header).strip_prefix("custom.")?.to_owned();
+    let mut chars = key.chars();
+    let ok = chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && key.len() <= 40
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    ok.then_some(key)
 }
 
 /// How a header cell is compared: trimmed, ASCII case folded, and with
@@ -221,6 +239,7 @@ pub(crate) fn resolve<S: AsRef<str>>(kind: ImportKind, cells: &[S], row: u64) ->
     let cols = specs(kind);
     let mut found: Vec<Vec<usize>> = vec![Vec::new(); cols.len()];
     let mut unnamed = Vec::new();
+    let mut custom: Vec<(String, usize)> = Vec::new();
     let mut errors = Vec::new();
     for (pos, cell) in cells.iter().enumerate() {
         let header = cell.as_ref().trim_start_matches('\u{feff}').trim();
@@ -228,9 +247,15 @@ pub(crate) fn resolve<S: AsRef<str>>(kind: ImportKind, cells: &[S], row: u64) ->
             unnamed.push(pos);
             continue;
         }
-        match find_column(cols, header) {
-            Some(i) => found[i].push(pos),
-            None => errors.push(FieldError {
+        match (find_column(cols, header), custom_key(header).filter(|_| has_custom_fields(kind))) {
+            (Some(i), _) => found[i].push(pos),
+            (None, Some(key)) if custom.iter().any(|(k, _)| *k == key) => errors.push(FieldError {
+                field: format!("custom.{key}"),
+                reason: "appears more than once".into(),
+                row: Some(row),
+            }),
+            (None, Some(key)) => custom.push((key, pos)),
+            (None, None) => errors.push(FieldError {
                 field: header.to_owned(),
                 reason: format!("is not a column of {}; expected: {}", kind.as_str(), columns(kind).join(", ")),
                 row: Some(row),
@@ -252,7 +277,7 @@ pub(crate) fn resolve<S: AsRef<str>>(kind: ImportKind, cells: &[S], row: u64) ->
     if !errors.is_empty() {
         return Err(FileError::Header { kind, row, errors });
     }
-    Ok(Layout { kind, positions: found.iter().map(|p| p.first().copied()).collect(), unnamed })
+    Ok(Layout { kind, positions: found.iter().map(|p| p.first().copied()).collect(), unnamed, custom })
 }
 
 #[cfg(test)]

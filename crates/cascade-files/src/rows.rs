@@ -1,6 +1,8 @@
 //! [`ImportRow`], and turning one record's cells into one (collecting every
 //! bad cell) or back into cells for writing.
 
+use std::collections::BTreeMap;
+
 pub use cascade_api_types::ImportRow;
 use cascade_api_types::{
     CustomerRow, FieldError, HospitalGrade, ImportKind, OpportunityRow, OrgUnitKind, OrgUnitRow, RepRow, SalesRow, VisitKind,
@@ -75,6 +77,28 @@ impl<'a, C: Cells> Parser<'a, C> {
                 None
             }
         }
+    }
+
+    /// The row's `custom.<key>` cells that are not blank, as text.
+    fn custom(&mut self) -> Option<BTreeMap<String, String>> {
+        let mut out = BTreeMap::new();
+        let mut ok = true;
+        for (key, pos) in &self.layout.custom {
+            let cell = self.cells.cell(*pos);
+            if cell.is_empty() {
+                continue;
+            }
+            match cell::custom_text(cell) {
+                Ok(v) => {
+                    out.insert(key.clone(), v);
+                }
+                Err(reason) => {
+                    ok = false;
+                    self.errors.push(FieldError { field: format!("custom.{key}"), reason, row: Some(self.row) });
+                }
+            }
+        }
+        ok.then_some(out)
     }
 
     /// `Some(None)` for a blank cell or an absent column.
@@ -159,6 +183,7 @@ fn rep<C: Cells>(p: &mut Parser<'_, C>) -> Option<RepRow> {
         }
         (None, Some(None)) => None,
     };
+    let custom = p.custom();
     Some(RepRow {
         employee_no: employee_no?,
         name: name?,
@@ -167,6 +192,7 @@ fn rep<C: Cells>(p: &mut Parser<'_, C>) -> Option<RepRow> {
         hire_date: hire_date?,
         status: status?,
         status_since: status_since?,
+        custom: custom?,
     })
 }
 
@@ -180,6 +206,7 @@ fn customer<C: Cells>(p: &mut Parser<'_, C>) -> Option<CustomerRow> {
     let unit_code = p.required(UNIT_CODE, cell::code);
     let owner_employee_no = p.optional(OWNER_EMPLOYEE_NO, cell::code);
     let stage = p.required(STAGE, procurement_stage);
+    let custom = p.custom();
     Some(CustomerRow {
         code: code?,
         name: name?,
@@ -189,6 +216,7 @@ fn customer<C: Cells>(p: &mut Parser<'_, C>) -> Option<CustomerRow> {
         unit_code: unit_code?,
         owner_employee_no: owner_employee_no?,
         stage: stage?,
+        custom: custom?,
     })
 }
 
@@ -220,6 +248,7 @@ fn opportunity<C: Cells>(p: &mut Parser<'_, C>) -> Option<OpportunityRow> {
     let expected_close = p.required(EXPECTED_CLOSE, cell::date);
     let stage = p.required(STAGE, funnel_stage);
     let lost_reason = p.optional(LOST_REASON, cell::note);
+    let custom = p.custom();
     Some(OpportunityRow {
         external_id: external_id?,
         name: name?,
@@ -230,6 +259,7 @@ fn opportunity<C: Cells>(p: &mut Parser<'_, C>) -> Option<OpportunityRow> {
         expected_close: expected_close?,
         stage: stage?,
         lost_reason: lost_reason?,
+        custom: custom?,
     })
 }
 
@@ -257,6 +287,27 @@ pub(crate) enum Out<'a> {
     Text(&'a str),
     Date(NaiveDate),
     Money(Money),
+}
+
+/// The row's custom field cells, for the kinds that have them.
+pub(crate) fn custom_of(row: &ImportRow) -> Option<&BTreeMap<String, String>> {
+    match row {
+        ImportRow::Rep(r) => Some(&r.custom),
+        ImportRow::Customer(r) => Some(&r.custom),
+        ImportRow::Opportunity(r) => Some(&r.custom),
+        _ => None,
+    }
+}
+
+/// The row's cells in canonical column order, then one per `custom_keys`;
+/// `None` is a blank cell.
+pub(crate) fn out_cells_with<'a>(row: &'a ImportRow, custom_keys: &[String]) -> Vec<Option<Out<'a>>> {
+    let mut cells = out_cells(row);
+    let custom = custom_of(row);
+    for key in custom_keys {
+        cells.push(custom.and_then(|c| c.get(key)).map(|v| Out::Text(v.as_str())));
+    }
+    cells
 }
 
 /// The row's cells in canonical column order; `None` is a blank cell.

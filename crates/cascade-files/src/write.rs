@@ -8,9 +8,9 @@ use cascade_api_types::ImportKind;
 use chrono::Datelike;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 
-use crate::columns::columns;
+use crate::columns::{columns, has_custom_fields};
 use crate::error::FileError;
-use crate::rows::{out_cells, ImportRow, Out};
+use crate::rows::{out_cells_with, ImportRow, Out};
 
 /// Without a byte order mark Excel opens UTF-8 CSV as the local code page
 /// (GBK in China) and garbles every Chinese name.
@@ -22,24 +22,28 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 pub struct CsvRowWriter<W: Write> {
     inner: csv::Writer<W>,
     kind: ImportKind,
+    /// Keys of the `custom.<key>` columns written after the canonical ones.
+    custom_keys: Vec<String>,
     /// Reused to format dates and amounts without allocating per cell.
     buf: String,
 }
 
 impl<W: Write> CsvRowWriter<W> {
-    /// Writes the BOM and the header row.
-    pub fn new(mut w: W, kind: ImportKind) -> Result<Self, FileError> {
+    /// Writes the BOM and the header row: the canonical columns, then
+    /// `custom.<key>` for each of `custom_keys`.
+    pub fn new(mut w: W, kind: ImportKind, custom_keys: &[String]) -> Result<Self, FileError> {
         w.write_all(UTF8_BOM)?;
         let mut inner = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(w);
-        inner.write_record(columns(kind))?;
-        Ok(CsvRowWriter { inner, kind, buf: String::new() })
+        inner.write_record(header(kind, custom_keys))?;
+        let custom_keys = custom_keys.iter().filter(|_| has_custom_fields(kind)).cloned().collect();
+        Ok(CsvRowWriter { inner, kind, custom_keys, buf: String::new() })
     }
 
     pub fn write(&mut self, row: &ImportRow) -> Result<(), FileError> {
         if row.kind() != self.kind {
             return Err(FileError::WrongKind { kind: self.kind, row_kind: row.kind() });
         }
-        for cell in out_cells(row) {
+        for cell in out_cells_with(row, &self.custom_keys) {
             self.buf.clear();
             match cell {
                 None => {}
@@ -62,6 +66,11 @@ impl<W: Write> CsvRowWriter<W> {
     pub fn finish(self) -> Result<W, FileError> {
         self.inner.into_inner().map_err(|e| FileError::Io(e.into_error()))
     }
+}
+
+fn header(kind: ImportKind, custom_keys: &[String]) -> Vec<String> {
+    let custom = custom_keys.iter().filter(|_| has_custom_fields(kind)).map(|k| format!("custom.{k}"));
+    columns(kind).iter().map(|c| (*c).to_owned()).chain(custom).collect()
 }
 
 fn write_date(buf: &mut String, d: chrono::NaiveDate) {
@@ -94,16 +103,17 @@ const XLSX_MAX_ROWS: u32 = 1_048_576;
 ///
 /// The sheet is streamed through a temporary file, so memory stays flat
 /// however many rows there are; the finished workbook is returned.
-pub fn write_xlsx(kind: ImportKind, rows: impl Iterator<Item = ImportRow>) -> Result<Vec<u8>, FileError> {
+pub fn write_xlsx(kind: ImportKind, custom_keys: &[String], rows: impl Iterator<Item = ImportRow>) -> Result<Vec<u8>, FileError> {
     let mut workbook = Workbook::new();
     let bold = Format::new().set_bold();
     let date = Format::new().set_num_format("yyyy-mm-dd");
     let money = Format::new().set_num_format("0.00");
     let sheet = workbook.add_worksheet_with_constant_memory();
     sheet.set_name(kind.as_str())?;
-    for (col, name) in (0u16..).zip(columns(kind)) {
-        sheet.write_string_with_format(0, col, *name, &bold)?;
-        sheet.set_column_width(col, column_width(name))?;
+    let custom_keys: Vec<String> = custom_keys.iter().filter(|_| has_custom_fields(kind)).cloned().collect();
+    for (col, name) in (0u16..).zip(header(kind, &custom_keys)) {
+        sheet.write_string_with_format(0, col, &name, &bold)?;
+        sheet.set_column_width(col, column_width(&name))?;
     }
     sheet.set_freeze_panes(1, 0)?;
     let mut iso = String::new();
@@ -114,7 +124,7 @@ pub fn write_xlsx(kind: ImportKind, rows: impl Iterator<Item = ImportRow>) -> Re
         if r >= XLSX_MAX_ROWS {
             return Err(FileError::Xlsx(format!("more than {} rows do not fit in one Excel sheet", XLSX_MAX_ROWS - 1)));
         }
-        for (col, cell) in (0u16..).zip(out_cells(&row)) {
+        for (col, cell) in (0u16..).zip(out_cells_with(&row, &custom_keys)) {
             match cell {
                 None => {}
                 Some(Out::Text(s)) => {
@@ -165,8 +175,16 @@ mod tests {
     use proptest::prelude::*;
     use std::io::Cursor;
 
+    /// Every custom key the rows carry, as an export passes the defined ones.
+    fn keys(rows: &[ImportRow]) -> Vec<String> {
+        let mut keys: Vec<String> = rows.iter().filter_map(crate::rows::custom_of).flat_map(|c| c.keys().cloned()).collect();
+        keys.sort();
+        keys.dedup();
+        keys
+    }
+
     fn csv_bytes(kind: ImportKind, rows: &[ImportRow]) -> Vec<u8> {
-        let mut w = CsvRowWriter::new(Vec::new(), kind).unwrap();
+        let mut w = CsvRowWriter::new(Vec::new(), kind, &keys(rows)).unwrap();
         for row in rows {
             w.write(row).unwrap();
         }
@@ -207,6 +225,7 @@ mod tests {
                 hire_date: day(1899, 12, 31),
                 status: RepStatus::OnLeave,
                 status_since: day(2024, 2, 29),
+                custom: [("team".to_owned(), "01".to_owned())].into(),
             }
             .into(),
             CustomerRow {
@@ -218,6 +237,8 @@ mod tests {
                 unit_code: code("GD.1"),
                 owner_employee_no: Some(code("90000001")),
                 stage: ProcurementStage::PendingTender,
+                // Leading zeros and a date must come back as the same text.
+                custom: [("beds".to_owned(), "0120".to_owned()), ("since".to_owned(), "2024-02-29".to_owned())].into(),
             }
             .into(),
             SalesRow {
@@ -246,6 +267,7 @@ mod tests {
                 expected_close: day(2025, 6, 30),
                 stage: FunnelStage::Lost,
                 lost_reason: Some("预算取消\r\n改年\t再议".into()),
+                custom: Default::default(),
             }
             .into(),
             VisitRow {
@@ -300,7 +322,7 @@ mod tests {
     fn xlsx_round_trip_of_every_kind() {
         for kind in ImportKind::ALL {
             let rows = by_kind(kind);
-            let bytes = write_xlsx(kind, rows.clone().into_iter()).unwrap();
+            let bytes = write_xlsx(kind, &keys(&rows), rows.clone().into_iter()).unwrap();
             let back = read_back(RowReader::from_xlsx(Cursor::new(bytes), kind).unwrap());
             assert_eq!(back, rows, "{kind:?}");
         }
@@ -309,7 +331,7 @@ mod tests {
     #[test]
     fn xlsx_sheet_is_named_after_the_kind_with_real_dates_and_numbers() {
         use calamine::{Data, Reader, Xlsx};
-        let bytes = write_xlsx(ImportKind::SalesRecords, by_kind(ImportKind::SalesRecords).into_iter()).unwrap();
+        let bytes = write_xlsx(ImportKind::SalesRecords, &[], by_kind(ImportKind::SalesRecords).into_iter()).unwrap();
         let mut wb = Xlsx::new(Cursor::new(bytes)).unwrap();
         assert_eq!(wb.sheet_names(), ["sales_records"]);
         let range = wb.worksheet_range("sales_records").unwrap();
@@ -321,10 +343,10 @@ mod tests {
     #[test]
     fn rows_of_another_kind_are_refused() {
         let visit = by_kind(ImportKind::Visits).remove(0);
-        let mut w = CsvRowWriter::new(Vec::new(), ImportKind::SalesRecords).unwrap();
+        let mut w = CsvRowWriter::new(Vec::new(), ImportKind::SalesRecords, &[]).unwrap();
         let err = w.write(&visit).unwrap_err();
         assert_eq!(err.to_string(), "a visits row cannot be written to a sales_records file");
-        assert!(matches!(write_xlsx(ImportKind::SalesRecords, std::iter::once(visit)), Err(FileError::WrongKind { .. })));
+        assert!(matches!(write_xlsx(ImportKind::SalesRecords, &[], std::iter::once(visit)), Err(FileError::WrongKind { .. })));
     }
 
     fn arb_code() -> impl Strategy<Value = Code> {
@@ -379,7 +401,8 @@ mod tests {
                 arb_date(),
             )
                 .prop_map(|(employee_no, name, unit_code, rating, hire_date, status, status_since)| {
-                    RepRow { employee_no, name, unit_code, rating, hire_date, status, status_since }.into()
+                    RepRow { employee_no, name, unit_code, rating, hire_date, status, status_since, custom: Default::default() }
+                        .into()
                 })
                 .boxed(),
             ImportKind::Customers => (
@@ -393,7 +416,18 @@ mod tests {
                 prop::sample::select(ProcurementStage::ALL),
             )
                 .prop_map(|(code, name, grade, province, city, unit_code, owner_employee_no, stage)| {
-                    CustomerRow { code, name, grade, province, city, unit_code, owner_employee_no, stage }.into()
+                    CustomerRow {
+                        code,
+                        name,
+                        grade,
+                        province,
+                        city,
+                        unit_code,
+                        owner_employee_no,
+                        stage,
+                        custom: Default::default(),
+                    }
+                    .into()
                 })
                 .boxed(),
             ImportKind::SalesRecords => (arb_code(), arb_code(), arb_code(), arb_date(), arb_money())
@@ -426,6 +460,7 @@ mod tests {
                             expected_close,
                             stage,
                             lost_reason,
+                            custom: Default::default(),
                         }
                         .into()
                     },

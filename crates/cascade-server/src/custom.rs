@@ -13,6 +13,26 @@ use crate::error::{ApiError, Errors};
 use crate::extract::parse_query;
 use crate::state::AppState;
 
+/// The kind of object an import or export kind carries custom fields for.
+pub fn entity_of(kind: cascade_api_types::ImportKind) -> Option<CustomEntity> {
+    use cascade_api_types::ImportKind as K;
+    match kind {
+        K::Customers => Some(CustomEntity::Customer),
+        K::Reps => Some(CustomEntity::Rep),
+        K::Opportunities => Some(CustomEntity::Opportunity),
+        K::OrgUnits | K::SalesRecords | K::Visits => None,
+    }
+}
+
+/// Keys of the `custom.<key>` columns an export of `kind` writes: every
+/// field defined for it, so the file can be edited and imported back.
+pub async fn export_keys(store: &dyn cascade_store::Store, kind: cascade_api_types::ImportKind) -> Result<Vec<String>, ApiError> {
+    match entity_of(kind) {
+        Some(e) => Ok(store.list_custom_fields(Some(e)).await?.into_iter().map(|f| f.key).collect()),
+        None => Ok(Vec::new()),
+    }
+}
+
 /// Longest text value.
 pub const MAX_TEXT: usize = 500;
 
@@ -58,6 +78,52 @@ pub fn check_against(defs: &[CustomField], values: Option<&CustomValues>, patch:
             }
         }
     }
+}
+
+/// Types the text of a file's `custom.<key>` cells (blank ones left out)
+/// for `entity`, recording `custom.<key>` errors on row `n`: unknown keys,
+/// bad values, and required fields left blank.
+pub fn from_cells(
+    n: u64,
+    entity: CustomEntity,
+    cells: std::collections::BTreeMap<String, String>,
+    defs: &[CustomField],
+    errs: &mut Vec<cascade_api_types::FieldError>,
+) -> CustomValues {
+    let defs: Vec<&CustomField> = defs.iter().filter(|d| d.entity == entity).collect();
+    let mut out = CustomValues::new();
+    let mut fail = |key: &str, reason: String| {
+        errs.push(cascade_api_types::FieldError { field: format!("custom.{key}"), reason, row: Some(n) });
+    };
+    for def in defs.iter().filter(|d| d.required && !cells.contains_key(&d.key)) {
+        fail(&def.key, "is required".to_owned());
+    }
+    for (key, text) in cells {
+        let Some(def) = defs.iter().find(|d| d.key == key) else {
+            fail(&key, format!("no such custom field of {}", entity.as_str()));
+            continue;
+        };
+        let value = match def.field_type {
+            CustomFieldType::Number => match text.trim().parse::<i64>() {
+                Ok(i) => Some(serde_json::Value::from(i)),
+                Err(_) => text.trim().parse::<f64>().ok().and_then(serde_json::Number::from_f64).map(serde_json::Value::Number),
+            },
+            // Excel in Chinese locales writes 2024/1/5.
+            CustomFieldType::Date => NaiveDate::parse_from_str(text.trim(), "%Y/%m/%d")
+                .or_else(|_| NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d"))
+                .map(|d| serde_json::Value::from(d.to_string()))
+                .ok(),
+            CustomFieldType::Text | CustomFieldType::Choice => Some(serde_json::Value::from(text)),
+        };
+        match value.map(|v| check_value(def, &v).map(|()| v)) {
+            Some(Ok(v)) => {
+                out.insert(key, v);
+            }
+            Some(Err(reason)) => fail(&key, reason),
+            None => fail(&key, format!("must be a {}", def.field_type.as_str())),
+        }
+    }
+    out
 }
 
 fn check_value(def: &CustomField, v: &serde_json::Value) -> Result<(), String> {
@@ -189,6 +255,22 @@ mod tests {
         let mut e = Errors::default();
         check_against(&defs, Some(&clear), true, &mut e);
         assert_eq!(fields(e), ["custom.beds"], "required fields cannot be cleared");
+    }
+
+    #[test]
+    fn file_cells_are_typed() {
+        let defs = [def("beds", CustomFieldType::Number, true, &[]), def("since", CustomFieldType::Date, false, &[])];
+        let cells = |pairs: &[(&str, &str)]| pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        let mut errs = Vec::new();
+        let v = from_cells(2, CustomEntity::Customer, cells(&[("beds", "0120"), ("since", "2024/2/29")]), &defs, &mut errs);
+        assert!(errs.is_empty(), "{errs:?}");
+        assert_eq!(serde_json::to_value(v).unwrap(), serde_json::json!({"beds": 120, "since": "2024-02-29"}));
+        let _ = from_cells(3, CustomEntity::Customer, cells(&[("since", "soon"), ("x", "1")]), &defs, &mut errs);
+        let got: Vec<(String, Option<u64>)> = errs.into_iter().map(|e| (e.field, e.row)).collect();
+        assert_eq!(
+            got,
+            [("custom.beds".to_owned(), Some(3)), ("custom.since".to_owned(), Some(3)), ("custom.x".to_owned(), Some(3))]
+        );
     }
 
     #[test]

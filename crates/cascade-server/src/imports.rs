@@ -16,6 +16,10 @@ use cascade_api_types::{
 };
 use cascade_core::FunnelStage;
 use cascade_store::{ImportBatch, ImportMsg, Lookups, Scope, Store};
+
+use cascade_api_types::CustomEntity;
+
+use crate::custom;
 use tokio::sync::mpsc;
 
 use crate::error::MAX_ERRORS_SHOWN;
@@ -390,8 +394,7 @@ fn resolve(n: u64, row: ImportRow, l: &Lookups) -> Result<Resolved, Vec<FieldErr
     let mut errs = Vec::new();
     let item = match row {
         ImportRow::Rep(r) => Resolved::Rep(NewRep {
-            // Files do not carry custom fields yet; the upsert leaves stored values alone.
-            custom: Default::default(),
+            custom: custom::from_cells(n, CustomEntity::Rep, r.custom, &l.custom_fields, &mut errs),
             unit_id: find(&mut errs, n, &l.units, r.unit_code.as_str(), "unit_code", "org unit"),
             employee_no: r.employee_no,
             name: r.name,
@@ -401,8 +404,7 @@ fn resolve(n: u64, row: ImportRow, l: &Lookups) -> Result<Resolved, Vec<FieldErr
             status_since: Some(r.status_since),
         }),
         ImportRow::Customer(c) => Resolved::Customer(NewCustomer {
-            // Files do not carry custom fields yet; the upsert leaves stored values alone.
-            custom: Default::default(),
+            custom: custom::from_cells(n, CustomEntity::Customer, c.custom, &l.custom_fields, &mut errs),
             unit_id: find(&mut errs, n, &l.units, c.unit_code.as_str(), "unit_code", "org unit"),
             owner_rep_id: c
                 .owner_employee_no
@@ -438,8 +440,7 @@ fn resolve(n: u64, row: ImportRow, l: &Lookups) -> Result<Resolved, Vec<FieldErr
                 errs.push(row_error(n, "lost_reason", "is only allowed when the stage is lost"));
             }
             Resolved::Opportunity(NewOpportunity {
-                // Files do not carry custom fields yet; the upsert leaves stored values alone.
-                custom: Default::default(),
+                custom: custom::from_cells(n, CustomEntity::Opportunity, o.custom, &l.custom_fields, &mut errs),
                 customer_id: find(&mut errs, n, &l.customers, o.customer_code.as_str(), "customer_code", "customer"),
                 owner_rep_id: find(&mut errs, n, &l.reps, o.owner_employee_no.as_str(), "owner_employee_no", "rep"),
                 product_line_id: find(

@@ -292,8 +292,9 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                 (None, FileFormat::Xlsx) => anyhow::bail!("an xlsx export needs --output FILE"),
                 (Some(_), FileFormat::Xlsx) => Box::new(std::io::sink()),
             };
+            let keys = cascade_server::custom::export_keys(store.as_ref(), kind).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             let mut csv = match format {
-                FileFormat::Csv => Some(cascade_files::CsvRowWriter::new(std::io::BufWriter::new(sink), kind)?),
+                FileFormat::Csv => Some(cascade_files::CsvRowWriter::new(std::io::BufWriter::new(sink), kind, &keys)?),
                 FileFormat::Xlsx => None,
             };
             let mut stream = store.export_rows(&Scope::all(), kind);
@@ -310,7 +311,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                 w.finish()?;
             }
             if let (FileFormat::Xlsx, Some(path)) = (format, &output) {
-                std::fs::write(path, cascade_files::write_xlsx(kind, rows.into_iter())?)?;
+                std::fs::write(path, cascade_files::write_xlsx(kind, &keys, rows.into_iter())?)?;
             }
             store.close().await;
             eprintln!("exported {count} {} rows", kind.as_str());

@@ -15,7 +15,7 @@ macro_rules! both {
     };
 }
 
-both!(custom_fields_end_to_end);
+both!(custom_fields_end_to_end, custom_fields_travel_in_imports_and_exports);
 
 async fn custom_fields_end_to_end(app: TestApp) {
     let pa =
@@ -79,4 +79,71 @@ async fn custom_fields_end_to_end(app: TestApp) {
     let (_, doc) = app.get("/api/openapi.json").await;
     let custom = &doc["components"]["schemas"]["Customer"]["properties"]["custom"];
     assert_eq!(custom["type"], "object", "{custom}");
+}
+
+async fn import(app: &TestApp, kind: &str, csv: String) -> (u16, serde_json::Value) {
+    let r = app
+        .client
+        .post(app.url(&format!("/api/v1/imports?kind={kind}&wait=true")))
+        .header("content-type", "text/csv")
+        .body(csv)
+        .send()
+        .await
+        .unwrap();
+    read(r).await
+}
+
+async fn custom_fields_travel_in_imports_and_exports(app: TestApp) {
+    app.create("/api/v1/org-units", json!({"code": "P-A", "name": "广东", "kind": "province", "parent_id": app.hq})).await;
+    let def = |key: &str, t: &str, required: bool, choices: serde_json::Value| json!({"entity": "customer", "key": key, "label_zh": "字段", "label_en": "Field", "field_type": t, "required": required, "choices": choices});
+    app.create("/api/v1/custom-fields", def("beds", "number", true, json!([]))).await;
+    app.create("/api/v1/custom-fields", def("tier", "choice", false, json!(["gold", "silver"]))).await;
+    let header = "code,name,grade,province,city,unit_code,owner_employee_no,stage,custom.beds,custom.tier";
+    // Every bad cell is named with its row; nothing is written.
+    let bad = format!(
+        "{header}\nH1,中山一院,三甲,广东,广州,P-A,,not_engaged,many,bronze\nH2,省医,三甲,广东,广州,P-A,,not_engaged,,gold\n"
+    );
+    let (s, p) = import(&app, "customers", bad).await;
+    assert_eq!(s, 422, "{p}");
+    let got: Vec<(String, u64)> = p["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["field"].as_str().unwrap().to_owned(), e["row"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(got, [("custom.beds".to_owned(), 2), ("custom.tier".to_owned(), 2), ("custom.beds".to_owned(), 3)]);
+    assert_eq!(app.get("/api/v1/customers").await.1["items"].as_array().unwrap().len(), 0);
+    let (s, p) =
+        import(&app, "customers", format!("{header},custom.colour\nH1,中山一院,三甲,广东,广州,P-A,,not_engaged,1200,gold,red\n"))
+            .await;
+    assert_eq!((s, common::fields(&p)), (422, vec!["custom.colour".to_owned()]));
+    // A good file.
+    let good = format!(
+        "{header}\nH1,中山一院,三甲,广东,广州,P-A,,not_engaged,1200,gold\nH2,省医,三甲,广东,广州,P-A,,not_engaged,0300,\n"
+    );
+    let (s, job) = import(&app, "customers", good).await;
+    assert_eq!((s, job["rows_changed"].as_u64()), (200, Some(2)), "{job}");
+    let (_, l) = app.get("/api/v1/customers?sort=code").await;
+    assert_eq!(l["items"][0]["custom"], json!({"beds": 1200, "tier": "gold"}));
+    assert_eq!(l["items"][1]["custom"], json!({"beds": 300}));
+    // The export carries every defined field; importing it back changes nothing.
+    let export = app.client.get(app.url("/api/v1/exports/customers")).send().await.unwrap().text().await.unwrap();
+    let first = export.trim_start_matches('\u{feff}').lines().next().unwrap().to_owned();
+    assert!(first.ends_with(",custom.beds,custom.tier"), "{first}");
+    assert!(export.contains(",1200,gold"), "{export}");
+    let (s, job) = import(&app, "customers", export).await;
+    assert_eq!((s, job["rows_changed"].as_u64()), (200, Some(0)), "{job}");
+    // A file that names only some fields leaves the others alone.
+    let (s, job) = import(
+        &app,
+        "customers",
+        "code,name,grade,province,city,unit_code,stage,custom.beds\nH1,中山一院,三甲,广东,广州,P-A,not_engaged,1300\n".into(),
+    )
+    .await;
+    assert_eq!((s, job["rows_changed"].as_u64()), (200, Some(1)));
+    let (_, l) = app.get("/api/v1/customers?sort=code").await;
+    assert_eq!(l["items"][0]["custom"], json!({"beds": 1300, "tier": "gold"}));
+    // Kinds without custom fields refuse such columns in the header.
+    let (s, p) = import(&app, "org_units", "code,name,kind,parent_code,custom.x\nP-B,广西,province,HQ,1\n".into()).await;
+    assert_eq!((s, common::fields(&p)), (422, vec!["custom.x".to_owned()]));
 }

@@ -14,6 +14,8 @@ pub struct Lookups {
     pub reps: HashMap<String, i64>,
     pub customers: HashMap<String, i64>,
     pub product_lines: HashMap<String, i64>,
+    /// Every custom field definition, to type the files' `custom.<key>` cells.
+    pub custom_fields: Vec<cascade_api_types::CustomField>,
 }
 
 /// Rows whose references are resolved to ids, upserted by natural key.

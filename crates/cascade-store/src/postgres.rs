@@ -21,6 +21,16 @@ pub(crate) fn json_text(column: &str, key: &str) -> String {
     format!("({column}::jsonb ->> '{key}')")
 }
 
+/// `a`'s JSON object with `b`'s keys set over it (SQL expressions).
+pub(crate) fn json_merge(a: &str, b: &str) -> String {
+    format!("({a}::jsonb || {b}::jsonb)::text")
+}
+
+/// Whether merging `b` into `a` changes `a` (jsonb compares by value).
+pub(crate) fn json_merge_changes(a: &str, b: &str) -> String {
+    format!("{a}::jsonb IS DISTINCT FROM ({a}::jsonb || {b}::jsonb)")
+}
+
 /// A `custom` JSON column without `key` (`key` is checked).
 pub(crate) fn json_without(column: &str, key: &str) -> String {
     format!("({column}::jsonb - '{key}')::text")

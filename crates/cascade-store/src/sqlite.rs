@@ -21,6 +21,17 @@ pub(crate) fn json_text(column: &str, key: &str) -> String {
     format!("CAST(json_extract({column}, '$.{key}') AS TEXT)")
 }
 
+/// `a`'s JSON object with `b`'s keys set over it (SQL expressions).
+pub(crate) fn json_merge(a: &str, b: &str) -> String {
+    format!("json_patch({a}, {b})")
+}
+
+/// Whether merging `b` into `a` changes `a`: compared as minified JSON,
+/// whose key order `json_patch` keeps, so equal objects compare equal.
+pub(crate) fn json_merge_changes(a: &str, b: &str) -> String {
+    format!("json({a}) IS NOT json_patch({a}, {b})")
+}
+
 /// A `custom` JSON column without `key` (`key` is checked).
 pub(crate) fn json_without(column: &str, key: &str) -> String {
     format!("json_remove({column}, '$.{key}')")

@@ -235,6 +235,7 @@ pub async fn export(
     let scope = caller.scope.clone();
     let name = format!("{}.{}", kind.as_str(), format.as_str());
     let disposition = (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\""));
+    let keys = crate::custom::export_keys(store.as_ref(), kind).await?;
     match format {
         FileFormat::Xlsx => {
             let mut rows = Vec::new();
@@ -242,7 +243,7 @@ pub async fn export(
             while let Some(r) = stream.next().await {
                 rows.push(r?);
             }
-            let bytes = tokio::task::spawn_blocking(move || cascade_files::write_xlsx(kind, rows.into_iter()))
+            let bytes = tokio::task::spawn_blocking(move || cascade_files::write_xlsx(kind, &keys, rows.into_iter()))
                 .await
                 .map_err(|e| ApiError::Internal(e.into()))?
                 .map_err(|e| ApiError::Internal(e.into()))?;
@@ -252,7 +253,7 @@ pub async fn export(
             let (tx, rx) = tokio::sync::mpsc::channel::<Result<web::Bytes, std::io::Error>>(8);
             tokio::spawn(async move {
                 let drain = Drain::default();
-                let mut writer = match cascade_files::CsvRowWriter::new(drain.clone(), kind) {
+                let mut writer = match cascade_files::CsvRowWriter::new(drain.clone(), kind, &keys) {
                     Ok(w) => w,
                     Err(e) => {
                         tracing::error!(error = ?e, "export could not start");

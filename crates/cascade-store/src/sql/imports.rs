@@ -16,7 +16,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use futures_util::stream::{BoxStream, StreamExt};
 use sqlx::{Database, QueryBuilder};
 
-use super::{code, fetch_rows, now, word, Db, SqlStore};
+use super::{code, custom_json, fetch_rows, now, word, Db, SqlStore};
 use crate::list::{Arg, Keyset, Query, SortColumn, SortType};
 use crate::{ImportBatch, ImportMsg, ImportOutcome, ImportStore, ListParams, Lookups, Page, Scope, StoreError, StoreResult};
 
@@ -56,6 +56,7 @@ impl ImportStore for SqlStore {
             )
             .await?,
             product_lines: pairs("SELECT code, id FROM product_lines", None).await?,
+            custom_fields: crate::CustomFieldStore::list_custom_fields(self, None).await?,
         })
     }
 
@@ -457,10 +458,20 @@ async fn upsert_sales(conn: &mut Conn, rows: &[NewSalesRecord]) -> StoreResult<u
     Ok(qb.build().execute(&mut *conn).await?.rows_affected())
 }
 
+/// Imported custom values are set over the stored ones: a file sets the
+/// fields it names and leaves the others alone.
+fn merge(table: &str) -> String {
+    super::super::json_merge(&format!("{table}.custom"), "excluded.custom")
+}
+
+fn merge_changes(table: &str) -> String {
+    super::super::json_merge_changes(&format!("{table}.custom"), "excluded.custom")
+}
+
 async fn upsert_reps(conn: &mut Conn, rows: &[NewRep]) -> StoreResult<u64> {
     let ts = now();
     let mut qb = QueryBuilder::<Db>::new(
-        "INSERT INTO reps (employee_no, name, unit_id, status, status_since, rating, hire_date, created_at, updated_at) ",
+        "INSERT INTO reps (employee_no, name, unit_id, status, status_since, rating, hire_date, created_at, updated_at, custom) ",
     );
     qb.push_values(rows, |mut b, r| {
         let status = r.status.unwrap_or(cascade_core::RepStatus::Active);
@@ -472,15 +483,19 @@ async fn upsert_reps(conn: &mut Conn, rows: &[NewRep]) -> StoreResult<u64> {
             .push_bind(r.rating.as_str())
             .push_bind(r.hire_date)
             .push_bind(ts)
-            .push_bind(ts);
+            .push_bind(ts)
+            .push_bind(custom_json(&r.custom));
     });
-    qb.push(
+    qb.push(format!(
         " ON CONFLICT (employee_no) DO UPDATE SET name = excluded.name, unit_id = excluded.unit_id, status = excluded.status, \
-         status_since = excluded.status_since, rating = excluded.rating, hire_date = excluded.hire_date, updated_at = excluded.updated_at \
+         status_since = excluded.status_since, rating = excluded.rating, hire_date = excluded.hire_date, updated_at = excluded.updated_at, \
+         custom = {} \
          WHERE reps.name IS DISTINCT FROM excluded.name OR reps.unit_id IS DISTINCT FROM excluded.unit_id \
             OR reps.status IS DISTINCT FROM excluded.status OR reps.status_since IS DISTINCT FROM excluded.status_since \
-            OR reps.rating IS DISTINCT FROM excluded.rating OR reps.hire_date IS DISTINCT FROM excluded.hire_date",
-    );
+            OR reps.rating IS DISTINCT FROM excluded.rating OR reps.hire_date IS DISTINCT FROM excluded.hire_date OR {}",
+        merge("reps"),
+        merge_changes("reps"),
+    ));
     Ok(qb.build().execute(&mut *conn).await?.rows_affected())
 }
 
@@ -510,7 +525,8 @@ async fn upsert_customers(conn: &mut Conn, rows: &[NewCustomer]) -> StoreResult<
     .collect();
     let ts = now();
     let mut qb = QueryBuilder::<Db>::new(
-        "INSERT INTO customers (code, name, grade, province, city, unit_id, owner_rep_id, stage, stage_changed_at, created_at, updated_at) ",
+        "INSERT INTO customers (code, name, grade, province, city, unit_id, owner_rep_id, stage, stage_changed_at, created_at, updated_at, \
+         custom) ",
     );
     qb.push_values(rows, |mut b, r| {
         b.push_bind(r.code.as_str())
@@ -523,19 +539,22 @@ async fn upsert_customers(conn: &mut Conn, rows: &[NewCustomer]) -> StoreResult<
             .push_bind(r.stage.unwrap_or(cascade_core::ProcurementStage::NotEngaged).as_str())
             .push_bind(ts)
             .push_bind(ts)
-            .push_bind(ts);
+            .push_bind(ts)
+            .push_bind(custom_json(&r.custom));
     });
-    qb.push(
+    qb.push(format!(
         " ON CONFLICT (code) DO UPDATE SET name = excluded.name, grade = excluded.grade, province = excluded.province, \
          city = excluded.city, unit_id = excluded.unit_id, owner_rep_id = excluded.owner_rep_id, stage = excluded.stage, \
          stage_changed_at = CASE WHEN customers.stage = excluded.stage THEN customers.stage_changed_at ELSE excluded.stage_changed_at END, \
-         updated_at = excluded.updated_at \
+         updated_at = excluded.updated_at, custom = {} \
          WHERE customers.name IS DISTINCT FROM excluded.name OR customers.grade IS DISTINCT FROM excluded.grade \
             OR customers.province IS DISTINCT FROM excluded.province OR customers.city IS DISTINCT FROM excluded.city \
             OR customers.unit_id IS DISTINCT FROM excluded.unit_id OR customers.owner_rep_id IS DISTINCT FROM excluded.owner_rep_id \
-            OR customers.stage IS DISTINCT FROM excluded.stage \
+            OR customers.stage IS DISTINCT FROM excluded.stage OR {} \
          RETURNING id, code, stage",
-    );
+        merge("customers"),
+        merge_changes("customers"),
+    ));
     let written: Vec<(i64, String, String)> = qb.build_query_as().fetch_all(&mut *conn).await?;
     let changed = written.len() as u64;
     let history: Vec<(i64, Option<String>, String)> = written
@@ -570,7 +589,7 @@ async fn upsert_opportunities(conn: &mut Conn, rows: &[NewOpportunity]) -> Store
     let ts = now();
     let mut qb = QueryBuilder::<Db>::new(
         "INSERT INTO opportunities (external_id, name, customer_id, owner_rep_id, product_line_id, amount_fen, expected_close, \
-         stage, lost_reason, stage_changed_at, created_at, updated_at) ",
+         stage, lost_reason, stage_changed_at, created_at, updated_at, custom) ",
     );
     qb.push_values(rows, |mut b, r| {
         b.push_bind(r.external_id.clone())
@@ -584,22 +603,26 @@ async fn upsert_opportunities(conn: &mut Conn, rows: &[NewOpportunity]) -> Store
             .push_bind(r.lost_reason.clone())
             .push_bind(ts)
             .push_bind(ts)
-            .push_bind(ts);
+            .push_bind(ts)
+            .push_bind(custom_json(&r.custom));
     });
-    qb.push(
+    qb.push(format!(
         " ON CONFLICT (external_id) DO UPDATE SET name = excluded.name, customer_id = excluded.customer_id, \
          owner_rep_id = excluded.owner_rep_id, product_line_id = excluded.product_line_id, amount_fen = excluded.amount_fen, \
          expected_close = excluded.expected_close, stage = excluded.stage, lost_reason = excluded.lost_reason, \
          stage_changed_at = CASE WHEN opportunities.stage = excluded.stage THEN opportunities.stage_changed_at ELSE excluded.stage_changed_at END, \
-         updated_at = excluded.updated_at \
+         updated_at = excluded.updated_at, custom = {} \
          WHERE opportunities.name IS DISTINCT FROM excluded.name OR opportunities.customer_id IS DISTINCT FROM excluded.customer_id \
             OR opportunities.owner_rep_id IS DISTINCT FROM excluded.owner_rep_id \
             OR opportunities.product_line_id IS DISTINCT FROM excluded.product_line_id \
             OR opportunities.amount_fen IS DISTINCT FROM excluded.amount_fen \
             OR opportunities.expected_close IS DISTINCT FROM excluded.expected_close \
             OR opportunities.stage IS DISTINCT FROM excluded.stage OR opportunities.lost_reason IS DISTINCT FROM excluded.lost_reason \
+            OR {} \
          RETURNING id, external_id, stage, expected_close",
-    );
+        merge("opportunities"),
+        merge_changes("opportunities"),
+    ));
     let written: Vec<(i64, String, String, NaiveDate)> = qb.build_query_as().fetch_all(&mut *conn).await?;
     let changed = written.len() as u64;
     // (opportunity, from stage, to stage, from close, to close)
@@ -693,6 +716,17 @@ const JOB_SELECT: &str = "SELECT j.id, j.kind, j.format, j.status, j.file_name, 
 
 const JOB_SORTS: &[SortColumn] = &[SortColumn { name: "id", expr: "j.id", ty: SortType::Int }];
 
+/// Stored custom values as file cells: text as is, numbers as written.
+fn custom_cells(stored: &str) -> StoreResult<std::collections::BTreeMap<String, String>> {
+    Ok(super::parse_custom(stored)?
+        .into_iter()
+        .map(|(k, v)| match v {
+            serde_json::Value::String(s) => (k, s),
+            other => (k, other.to_string()),
+        })
+        .collect())
+}
+
 /// A row of an export query, turned into the file row of its kind.
 trait ExportShape: Send + Unpin + for<'r> sqlx::FromRow<'r, <Db as Database>::Row> {
     fn into_row(self) -> StoreResult<ImportRow>;
@@ -732,8 +766,8 @@ impl ExportShape for ExportUnit {
     }
 }
 
-const EXPORT_REPS: &str = "SELECT r.employee_no, r.name, u.code AS unit_code, r.rating, r.hire_date, r.status, r.status_since \
-     FROM reps r JOIN org_units u ON u.id = r.unit_id WHERE u.path LIKE $1 ORDER BY r.id";
+const EXPORT_REPS: &str = "SELECT r.employee_no, r.name, u.code AS unit_code, r.rating, r.hire_date, r.status, r.status_since, \
+     r.custom FROM reps r JOIN org_units u ON u.id = r.unit_id WHERE u.path LIKE $1 ORDER BY r.id";
 
 #[derive(sqlx::FromRow)]
 struct ExportRep {
@@ -744,6 +778,7 @@ struct ExportRep {
     hire_date: NaiveDate,
     status: String,
     status_since: NaiveDate,
+    custom: String,
 }
 
 impl ExportShape for ExportRep {
@@ -756,12 +791,13 @@ impl ExportShape for ExportRep {
             hire_date: self.hire_date,
             status: word(&self.status, cascade_core::RepStatus::parse, "rep status")?,
             status_since: self.status_since,
+            custom: custom_cells(&self.custom)?,
         }))
     }
 }
 
 const EXPORT_CUSTOMERS: &str = "SELECT c.code, c.name, c.grade, c.province, c.city, u.code AS unit_code, \
-     r.employee_no AS owner_employee_no, c.stage FROM customers c JOIN org_units u ON u.id = c.unit_id \
+     r.employee_no AS owner_employee_no, c.stage, c.custom FROM customers c JOIN org_units u ON u.id = c.unit_id \
      LEFT JOIN reps r ON r.id = c.owner_rep_id WHERE u.path LIKE $1 ORDER BY c.id";
 
 #[derive(sqlx::FromRow)]
@@ -774,6 +810,7 @@ struct ExportCustomer {
     unit_code: String,
     owner_employee_no: Option<String>,
     stage: String,
+    custom: String,
 }
 
 impl ExportShape for ExportCustomer {
@@ -787,6 +824,7 @@ impl ExportShape for ExportCustomer {
             unit_code: code(self.unit_code)?,
             owner_employee_no: self.owner_employee_no.map(code).transpose()?,
             stage: word(&self.stage, cascade_core::ProcurementStage::parse, "procurement stage")?,
+            custom: custom_cells(&self.custom)?,
         }))
     }
 }
@@ -817,7 +855,7 @@ impl ExportShape for ExportSale {
 }
 
 const EXPORT_OPPORTUNITIES: &str = "SELECT o.external_id, o.name, c.code AS customer_code, r.employee_no AS owner_employee_no, \
-     p.code AS product_line_code, o.amount_fen, o.expected_close, o.stage, o.lost_reason \
+     p.code AS product_line_code, o.amount_fen, o.expected_close, o.stage, o.lost_reason, o.custom \
      FROM opportunities o JOIN customers c ON c.id = o.customer_id JOIN org_units u ON u.id = c.unit_id \
      JOIN reps r ON r.id = o.owner_rep_id JOIN product_lines p ON p.id = o.product_line_id WHERE u.path LIKE $1 ORDER BY o.id";
 
@@ -832,6 +870,7 @@ struct ExportOpportunity {
     expected_close: NaiveDate,
     stage: String,
     lost_reason: Option<String>,
+    custom: String,
 }
 
 impl ExportShape for ExportOpportunity {
@@ -846,6 +885,7 @@ impl ExportShape for ExportOpportunity {
             expected_close: self.expected_close,
             stage: word(&self.stage, cascade_core::FunnelStage::parse, "funnel stage")?,
             lost_reason: self.lost_reason,
+            custom: custom_cells(&self.custom)?,
         }))
     }
 }
