@@ -3,7 +3,7 @@
 //! from the router; this module adds what no route says: title, tags, and
 //! the shared problem schema.
 
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
@@ -51,10 +51,25 @@ impl Modify for Security {
             SecurityScheme::Http(
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
                     .description(Some(
-                        "Either an access token from `POST /api/v1/auth/login` (a JWT, valid for minutes; renew it with \
-                         `POST /api/v1/auth/refresh`), or an API token (`cas_…`) an admin issued with `POST /api/v1/api-tokens` \
-                         for a third-party system. Each operation lists the permission it needs; out-of-scope objects answer 404.",
+                        "An access token from `POST /api/v1/auth/login` (a JWT, valid for minutes; renew it with \
+                         `POST /api/v1/auth/refresh`). Each operation lists the permission it needs; out-of-scope objects \
+                         answer 404.",
+                    ))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "api_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "For third-party systems: a long-lived token `cas_…` an admin issues with `POST /api/v1/api-tokens` \
+                         for one role and org unit, revocable with `DELETE /api/v1/api-tokens/{id}`. Sent as \
+                         `Authorization: Bearer cas_…`; it acts with the role's permissions (never more than its issuer's) \
+                         inside the unit's subtree.",
                     ))
                     .build(),
             ),
@@ -63,9 +78,16 @@ impl Modify for Security {
         for item in doc.paths.paths.values_mut() {
             let ops = [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete];
             for op in ops.into_iter().flatten() {
-                let Some(reqs) = op.security.as_ref().filter(|reqs| reqs.iter().any(|r| r != &Default::default())) else {
+                let Some(reqs) = op.security.as_mut().filter(|reqs| reqs.iter().any(|r| r != &Default::default())) else {
                     continue;
                 };
+                // Every operation a signed-in user may call, an API token
+                // with the same permission may call too.
+                let scopes: Vec<String> = serde_json::to_value(&*reqs)
+                    .ok()
+                    .and_then(|v| v.as_array()?.iter().find_map(|r| serde_json::from_value(r["bearer"].clone()).ok()))
+                    .unwrap_or_default();
+                reqs.push(SecurityRequirement::new("api_token", scopes));
                 // Scopes are the permissions named; a route without any only needs a signed-in caller.
                 let names_permission = serde_json::to_value(reqs).is_ok_and(|v| {
                     v.as_array().is_some_and(|a| a.iter().any(|r| r["bearer"].as_array().is_some_and(|p| !p.is_empty())))

@@ -545,6 +545,10 @@ async fn every_operation_by_every_role_in_and_out_of_scope(app: TestApp) {
         }
     }
     assert!(failures.is_empty(), "{} of {calls} calls went wrong:\n{}", failures.len(), failures.join("\n"));
-    println!("access matrix: {} operations x {} roles x in/out of scope = {calls} calls", ops.len(), actors.len());
+    println!(
+        "access matrix: {} operations x {} callers (5 roles, 1 API token) x in/out of scope = {calls} calls",
+        ops.len(),
+        actors.len()
+    );
     assert!(calls > 400, "the matrix ran only {calls} calls");
 }
