@@ -5,6 +5,7 @@
 //! valid from then on. The store and the server build on these types.
 
 pub mod access;
+pub mod allocation;
 pub mod money;
 pub mod period;
 pub mod stage;
