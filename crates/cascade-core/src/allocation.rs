@@ -231,7 +231,8 @@ pub fn split(total: i64, rule: &SplitRule, children: &[ChildInput]) -> Result<Sp
             }
         })
         .collect();
-    let units = largest_remainder(total / rule.unit, &composites, children);
+    let ids: Vec<i64> = children.iter().map(|c| c.id).collect();
+    let units = largest_remainder(total / rule.unit, &composites, &ids);
     let lines = (0..n)
         .map(|i| Line {
             id: children[i].id,
@@ -254,14 +255,14 @@ pub fn split(total: i64, rule: &SplitRule, children: &[ChildInput]) -> Result<Sp
 /// to the largest remainders (ties: larger composite, then smaller id).
 /// Composites are decimals and may miss 1 by rounding noise, so a total
 /// that overshoots takes units back from the smallest remainders.
-fn largest_remainder(units: i64, composites: &[Decimal], children: &[ChildInput]) -> Vec<i64> {
+pub(crate) fn largest_remainder(units: i64, composites: &[Decimal], ids: &[i64]) -> Vec<i64> {
     let total = Decimal::from(units);
     let quotas: Vec<Decimal> = composites.iter().map(|c| total * *c).collect();
     // Quotas lie in [0, units], so they fit an i64.
     let mut out: Vec<i64> = quotas.iter().map(|q| q.floor().to_i64().unwrap_or(0)).collect();
     let rem: Vec<Decimal> = quotas.iter().zip(&out).map(|(q, f)| *q - Decimal::from(*f)).collect();
     let mut order: Vec<usize> = (0..out.len()).collect();
-    order.sort_by(|&a, &b| rem[b].cmp(&rem[a]).then(composites[b].cmp(&composites[a])).then(children[a].id.cmp(&children[b].id)));
+    order.sort_by(|&a, &b| rem[b].cmp(&rem[a]).then(composites[b].cmp(&composites[a])).then(ids[a].cmp(&ids[b])));
     let mut left = units - out.iter().sum::<i64>();
     let mut i = 0;
     while left > 0 {

@@ -7,6 +7,7 @@
 pub mod access;
 pub mod allocation;
 pub mod band;
+pub mod calendar;
 pub mod money;
 pub mod period;
 pub mod stage;
