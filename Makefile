@@ -13,12 +13,15 @@ SHELL := /bin/bash
 CARGO ?= cargo
 PG_ADMIN_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 E2E_PORT ?= 18080
-E2E_DB := $(CURDIR)/target/e2e/cascade.db
+# Follows CARGO_TARGET_DIR when set, like cargo, so the browser tests run the
+# server binary that was just built.
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
+E2E_DB := $(TARGET_DIR)/e2e/cascade.db
 
 # The browser tests run against the debug server binary that `cargo test`
 # builds anyway, on a fresh SQLite database seeded with the demo company.
 CASCADE_E2E_BASE_URL := http://127.0.0.1:$(E2E_PORT)
-CASCADE_E2E_SERVER_CMD := CASCADE__SERVER__STATIC_DIR=$(CURDIR)/frontend/dist CASCADE__SERVER__WORK_DIR=$(CURDIR)/target/e2e/work $(CURDIR)/target/debug/cascade serve --port $(E2E_PORT) --demo-if-empty --database-url sqlite:$(E2E_DB)
+CASCADE_E2E_SERVER_CMD := CASCADE__SERVER__STATIC_DIR=$(CURDIR)/frontend/dist CASCADE__SERVER__WORK_DIR=$(TARGET_DIR)/e2e/work $(TARGET_DIR)/debug/cascade serve --port $(E2E_PORT) --demo-if-empty --database-url sqlite:$(E2E_DB)
 E2E_PREREQS := server-debug e2e-fresh-db
 
 include mk/frontend.mk
@@ -26,7 +29,7 @@ include mk/frontend.mk
 .PHONY: run test build server server-debug e2e-fresh-db check-postgres fmt-check clippy test-rust lint openapi bench clean
 
 run: frontend server
-	./target/release/cascade serve --demo-if-empty
+	$(TARGET_DIR)/release/cascade serve --demo-if-empty
 
 build: frontend server
 

@@ -74,7 +74,7 @@ async fn sign_in_refresh_rotation_and_sign_out(app: TestApp) {
     // Replaying r1 means it was stolen: the whole session dies, r2 included.
     let (s, p) = post(&app.anon, &app, "/api/v1/auth/refresh", json!({"refresh_token": r1})).await;
     assert_eq!(s, 401, "{p}");
-    assert!(p["detail"].as_str().unwrap().contains("already used"));
+    assert!(p["detail"].as_str().unwrap().contains("no longer valid"));
     let (s, _) = post(&app.anon, &app, "/api/v1/auth/refresh", json!({"refresh_token": r2})).await;
     assert_eq!(s, 401);
     // Sign-out revokes the session's refresh token.

@@ -113,7 +113,9 @@ pub async fn refresh(
                 ..Default::default()
             };
             state.store.append_audit(&entry).await?;
-            Err(ApiError::Unauthorized("this refresh token was already used; the session is revoked: sign in again".to_owned()))
+            Err(ApiError::Unauthorized(
+                "this refresh token is no longer valid (used before, or its session was ended): sign in again".to_owned(),
+            ))
         }
         Spent::Expired => Err(ApiError::Unauthorized("the refresh token has expired: sign in again".to_owned())),
         Spent::Unknown => Err(ApiError::Unauthorized("the refresh token is not valid".to_owned())),
