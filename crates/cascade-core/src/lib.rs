@@ -10,6 +10,7 @@ pub mod band;
 pub mod calendar;
 pub mod money;
 pub mod period;
+pub mod scores;
 pub mod stage;
 pub mod text;
 
