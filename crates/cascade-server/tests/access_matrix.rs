@@ -93,51 +93,37 @@ async fn call(client: &reqwest::Client, app: &TestApp, method: Method, path: &st
     (status, serde_json::from_str(&text).unwrap_or(Value::Null), text)
 }
 
-async fn admin_create(app: &TestApp, path: &str, body: Value) -> i64 {
-    app.create(path, body).await
-}
-
 async fn fixture(app: &TestApp) -> Fx {
     let hq = app.hq;
-    let ra =
-        admin_create(app, "/api/v1/org-units", json!({"code": "R-A", "name": "华南大区", "kind": "region", "parent_id": hq}))
-            .await;
-    let rb = admin_create(
-        app,
-        "/api/v1/org-units",
-        json!({"code": "R-B", "name": "ZONE-B 华东大区", "kind": "region", "parent_id": hq}),
-    )
-    .await;
+    let ra = app.create("/api/v1/org-units", json!({"code": "R-A", "name": "华南大区", "kind": "region", "parent_id": hq})).await;
+    let rb = app
+        .create("/api/v1/org-units", json!({"code": "R-B", "name": "ZONE-B 华东大区", "kind": "region", "parent_id": hq}))
+        .await;
     let pa =
-        admin_create(app, "/api/v1/org-units", json!({"code": "P-A", "name": "广东省区", "kind": "province", "parent_id": ra}))
-            .await;
-    let pb = admin_create(
-        app,
-        "/api/v1/org-units",
-        json!({"code": "P-B", "name": "ZONE-B 上海", "kind": "province", "parent_id": rb}),
-    )
-    .await;
+        app.create("/api/v1/org-units", json!({"code": "P-A", "name": "广东省区", "kind": "province", "parent_id": ra})).await;
+    let pb =
+        app.create("/api/v1/org-units", json!({"code": "P-B", "name": "ZONE-B 上海", "kind": "province", "parent_id": rb})).await;
     let rep = |no: &str, name: &str, unit: i64| json!({"employee_no": no, "name": name, "unit_id": unit, "rating": "B", "hire_date": "2023-03-01"});
-    let ea = admin_create(app, "/api/v1/reps", rep("E-A", "张三", pa)).await;
-    let ea2 = admin_create(app, "/api/v1/reps", rep("E-A2", "PEER 李四", pa)).await;
-    let eb = admin_create(app, "/api/v1/reps", rep("E-B", "ZONE-B 王五", pb)).await;
+    let ea = app.create("/api/v1/reps", rep("E-A", "张三", pa)).await;
+    let ea2 = app.create("/api/v1/reps", rep("E-A2", "PEER 李四", pa)).await;
+    let eb = app.create("/api/v1/reps", rep("E-B", "ZONE-B 王五", pb)).await;
     let cust = |code: &str, name: &str, unit: i64, owner: i64| json!({"code": code, "name": name, "grade": "三甲", "province": "广东", "city": "广州", "unit_id": unit, "owner_rep_id": owner});
-    let ca = admin_create(app, "/api/v1/customers", cust("C-A", "中山一院", pa, ea)).await;
-    let ca2 = admin_create(app, "/api/v1/customers", cust("C-A2", "PEER 省人民医院", pa, ea2)).await;
-    let cb = admin_create(app, "/api/v1/customers", cust("C-B", "ZONE-B 瑞金医院", pb, eb)).await;
-    let pl = admin_create(app, "/api/v1/product-lines", json!({"code": "PL-IMG", "name": "医学影像"})).await;
+    let ca = app.create("/api/v1/customers", cust("C-A", "中山一院", pa, ea)).await;
+    let ca2 = app.create("/api/v1/customers", cust("C-A2", "PEER 省人民医院", pa, ea2)).await;
+    let cb = app.create("/api/v1/customers", cust("C-B", "ZONE-B 瑞金医院", pb, eb)).await;
+    let pl = app.create("/api/v1/product-lines", json!({"code": "PL-IMG", "name": "医学影像"})).await;
     let opp = |name: &str, c: i64, owner: i64| json!({"name": name, "customer_id": c, "owner_rep_id": owner, "product_line_id": pl, "amount": "100000.00", "expected_close": "2026-12-20"});
-    let oa = admin_create(app, "/api/v1/opportunities", opp("CT 采购", ca, ea)).await;
-    admin_create(app, "/api/v1/opportunities", opp("PEER MRI", ca2, ea2)).await;
-    let ob = admin_create(app, "/api/v1/opportunities", opp("ZONE-B DSA", cb, eb)).await;
+    let oa = app.create("/api/v1/opportunities", opp("CT 采购", ca, ea)).await;
+    app.create("/api/v1/opportunities", opp("PEER MRI", ca2, ea2)).await;
+    let ob = app.create("/api/v1/opportunities", opp("ZONE-B DSA", cb, eb)).await;
     let visit = |rep: i64, c: i64, notes: &str| json!({"rep_id": rep, "customer_id": c, "visit_date": "2026-11-20", "kind": "on_site", "notes": notes});
-    let va = admin_create(app, "/api/v1/visits", visit(ea, ca, "设备科")).await;
-    admin_create(app, "/api/v1/visits", visit(ea2, ca2, "PEER visit")).await;
-    let vb = admin_create(app, "/api/v1/visits", visit(eb, cb, "ZONE-B visit")).await;
+    let va = app.create("/api/v1/visits", visit(ea, ca, "设备科")).await;
+    app.create("/api/v1/visits", visit(ea2, ca2, "PEER visit")).await;
+    let vb = app.create("/api/v1/visits", visit(eb, cb, "ZONE-B visit")).await;
     let sale = |doc: &str, c: i64| json!({"doc_id": doc, "customer_id": c, "product_line_id": pl, "booked_on": "2026-10-08", "amount": "1250.00"});
-    let sa = admin_create(app, "/api/v1/sales-records", sale("S-A", ca)).await;
-    admin_create(app, "/api/v1/sales-records", sale("S-PEER", ca2)).await;
-    let sb = admin_create(app, "/api/v1/sales-records", sale("S-ZONE-B", cb)).await;
+    let sa = app.create("/api/v1/sales-records", sale("S-A", ca)).await;
+    app.create("/api/v1/sales-records", sale("S-PEER", ca2)).await;
+    let sb = app.create("/api/v1/sales-records", sale("S-ZONE-B", cb)).await;
     let user_a = app.add_user("rep.a", Role::Rep, pa, Some(ea)).await;
     let user_b = app.add_user("rep.b", Role::Rep, pb, Some(eb)).await;
     app.add_user("rep.peer", Role::Rep, pa, Some(ea2)).await;
@@ -166,9 +152,7 @@ async fn fixture(app: &TestApp) -> Fx {
     let token_a = t["token"].as_str().unwrap().to_owned();
     let (s, _) = app.post("/api/v1/api-tokens", token(pb, "ZONE-B sync")).await;
     assert_eq!(s, 201);
-    let field = admin_create(
-        app,
-        "/api/v1/custom-fields",
+    let field = app.create("/api/v1/custom-fields",
         json!({"entity": "customer", "key": "tier", "label_zh": "客户分层", "label_en": "Tier", "field_type": "choice", "choices": ["gold", "silver"]}),
     )
     .await;
@@ -223,7 +207,7 @@ async fn case(app: &TestApp, fx: &Fx, op: &str, inside: bool) -> Option<Case> {
     let cust = pick(fx.ca, fx.cb);
     let zone = if inside { "A" } else { ZONE_B };
     let customer_body = |code: String| json!({"code": code, "name": format!("{zone} 医院"), "grade": "二甲", "province": "广东", "city": "广州", "unit_id": unit, "owner_rep_id": rep});
-    let fresh_customer = || admin_create(app, "/api/v1/customers", customer_body(format!("C-FRESH-{n}")));
+    let fresh_customer = || app.create("/api/v1/customers", customer_body(format!("C-FRESH-{n}")));
     let case = match op {
         "GET /api/v1/auth/me" | "GET /api/v1/company" | "GET /api/v1/roles" => Case::new(op[4..].to_owned()),
         "GET /api/v1/periods" => Case::new("/api/v1/periods?year=2026&kind=quarter"),
@@ -246,9 +230,7 @@ async fn case(app: &TestApp, fx: &Fx, op: &str, inside: bool) -> Option<Case> {
             Case::new(&p).json(json!({"label_en": "Tier"})).probe(p)
         }
         "DELETE /api/v1/custom-fields/{id}" => {
-            let id = admin_create(
-                app,
-                "/api/v1/custom-fields",
+            let id = app.create("/api/v1/custom-fields",
                 json!({"entity": "opportunity", "key": format!("d{n}"), "label_zh": "删", "label_en": "Del", "field_type": "number"}),
             )
             .await;
@@ -265,7 +247,7 @@ async fn case(app: &TestApp, fx: &Fx, op: &str, inside: bool) -> Option<Case> {
             Case::new(&p).json(json!({"name": "医学影像"})).probe(p)
         }
         "DELETE /api/v1/product-lines/{id}" => {
-            let id = admin_create(app, "/api/v1/product-lines", json!({"code": format!("PL-DEL-{n}"), "name": "x"})).await;
+            let id = app.create("/api/v1/product-lines", json!({"code": format!("PL-DEL-{n}"), "name": "x"})).await;
             let p = format!("/api/v1/product-lines/{id}");
             Case::new(&p).probe(p)
         }
@@ -280,9 +262,7 @@ async fn case(app: &TestApp, fx: &Fx, op: &str, inside: bool) -> Option<Case> {
             Case::new(&p).json(json!({"name": name})).probe(p)
         }
         "DELETE /api/v1/org-units/{id}" => {
-            let id = admin_create(
-                app,
-                "/api/v1/org-units",
+            let id = app.create("/api/v1/org-units",
                 json!({"code": format!("T-DEL-{n}"), "name": format!("{zone} team"), "kind": "team", "parent_id": unit}),
             )
             .await;
@@ -299,9 +279,7 @@ async fn case(app: &TestApp, fx: &Fx, op: &str, inside: bool) -> Option<Case> {
             Case::new(&p).json(json!({"rating": "B"})).probe(p)
         }
         "DELETE /api/v1/reps/{id}" => {
-            let id = admin_create(
-                app,
-                "/api/v1/reps",
+            let id = app.create("/api/v1/reps",
                 json!({"employee_no": format!("E-D{n}"), "name": format!("{zone} 离职"), "unit_id": unit, "rating": "C", "hire_date": "2026-11-01"}),
             )
             .await;
@@ -347,9 +325,7 @@ async fn case(app: &TestApp, fx: &Fx, op: &str, inside: bool) -> Option<Case> {
             Case::new(&p).json(json!({"amount": "100000.00"})).probe(p)
         }
         "DELETE /api/v1/opportunities/{id}" => {
-            let id = admin_create(
-                app,
-                "/api/v1/opportunities",
+            let id = app.create("/api/v1/opportunities",
                 json!({"name": format!("{zone} 删除"), "customer_id": cust, "owner_rep_id": rep, "product_line_id": fx.pl, "amount": "1.00", "expected_close": "2026-12-30"}),
             )
             .await;
@@ -366,9 +342,7 @@ async fn case(app: &TestApp, fx: &Fx, op: &str, inside: bool) -> Option<Case> {
             Case::new(&p).json(json!({"kind": "on_site"})).probe(p)
         }
         "DELETE /api/v1/visits/{id}" => {
-            let id = admin_create(
-                app,
-                "/api/v1/visits",
+            let id = app.create("/api/v1/visits",
                 json!({"rep_id": rep, "customer_id": cust, "visit_date": "2026-11-26", "kind": "phone", "notes": format!("{zone} del")}),
             )
             .await;
@@ -381,9 +355,7 @@ async fn case(app: &TestApp, fx: &Fx, op: &str, inside: bool) -> Option<Case> {
             .probe(format!("/api/v1/sales-records?customer_id={cust}")),
         "GET /api/v1/sales-records/{id}" => Case::new(format!("/api/v1/sales-records/{}", pick(fx.sa, fx.sb))),
         "DELETE /api/v1/sales-records/{id}" => {
-            let id = admin_create(
-                app,
-                "/api/v1/sales-records",
+            let id = app.create("/api/v1/sales-records",
                 json!({"doc_id": format!("S-D{n}"), "customer_id": cust, "product_line_id": fx.pl, "booked_on": "2026-11-02", "amount": "1.00"}),
             )
             .await;

@@ -37,10 +37,6 @@ impl Scope {
         }
     }
 
-    pub(crate) fn from_path(path: &str) -> Self {
-        Self::subtree(path)
-    }
-
     /// The `LIKE` pattern matching the paths of every unit in the scope.
     pub(crate) fn like_pattern(&self) -> String {
         format!("{}%", self.prefix)
@@ -74,7 +70,7 @@ mod tests {
     #[test]
     fn patterns() {
         assert_eq!(Scope::all().like_pattern(), "/%");
-        assert_eq!(Scope::from_path("/1/7/").like_pattern(), "/1/7/%");
+        assert_eq!(Scope::subtree("/1/7/").like_pattern(), "/1/7/%");
         assert!(Scope::all().is_all());
         assert!(!Scope::own("/", 3).is_all());
         assert!(Scope::subtree("/1/").is_all(), "the root's subtree is the company");

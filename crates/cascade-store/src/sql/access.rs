@@ -85,6 +85,15 @@ impl TokenRow {
 const TOKENS: &str = "SELECT t.id, t.name, t.prefix, t.role, t.unit_id, t.created_by, t.created_at, t.expires_on, t.revoked_at, \
      t.last_used_at FROM api_tokens t JOIN org_units u ON u.id = t.unit_id WHERE 1=1";
 
+/// A token with the unit it acts in, for authenticating a request.
+#[derive(sqlx::FromRow)]
+struct LiveToken {
+    #[sqlx(flatten)]
+    token: TokenRow,
+    unit_code: String,
+    unit_path: String,
+}
+
 const TOKEN_SORTS: &[SortColumn] = &[SortColumn { name: "id", expr: "t.id", ty: SortType::Int }];
 
 #[derive(sqlx::FromRow)]
@@ -157,9 +166,15 @@ impl AccessStore for SqlStore {
     }
 
     async fn permission_matrix(&self) -> StoreResult<Vec<(Role, BTreeSet<Permission>)>> {
-        let mut out = Vec::new();
-        for role in Role::ALL {
-            out.push((*role, self.permissions_of(*role).await?));
+        let rows: Vec<(String, String)> =
+            sqlx::query_as("SELECT role, permission FROM role_permissions").fetch_all(&self.pool).await?;
+        let mut out: Vec<(Role, BTreeSet<Permission>)> = Role::ALL.iter().map(|r| (*r, BTreeSet::new())).collect();
+        for (role, permission) in rows {
+            let role = word(&role, Role::parse, "role")?;
+            let permission = word(&permission, Permission::parse, "permission")?;
+            if let Some((_, set)) = out.iter_mut().find(|(r, _)| *r == role) {
+                set.insert(permission);
+            }
         }
         Ok(out)
     }
@@ -310,19 +325,23 @@ impl AccessStore for SqlStore {
     }
 
     async fn api_token_principal(&self, token_hash: &str, today: NaiveDate) -> StoreResult<Option<TokenPrincipal>> {
-        let row: Option<(i64, String, String)> = sqlx::query_as(
-            "SELECT t.id, u.code, u.path FROM api_tokens t JOIN org_units u ON u.id = t.unit_id \
-             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_on IS NULL OR t.expires_on >= $2)",
-        )
+        let live: Option<LiveToken> = sqlx::query_as(&format!(
+            "{} AND t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_on IS NULL OR t.expires_on >= $2)",
+            TOKENS.replace(" FROM api_tokens", ", u.code AS unit_code, u.path AS unit_path FROM api_tokens")
+        ))
         .bind(token_hash)
         .bind(today)
         .fetch_optional(&self.pool)
         .await?;
-        let Some((id, unit_code, unit_path)) = row else { return Ok(None) };
-        let token = self.get_api_token(&Scope::all(), id).await?;
+        let Some(live) = live else { return Ok(None) };
+        let token = live.token.into_api()?;
         let Some(issuer) = self.principal(token.created_by).await? else { return Ok(None) };
-        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2").bind(now()).bind(id).execute(&self.pool).await?;
-        Ok(Some(TokenPrincipal { token, unit_code, unit_path, issuer }))
+        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+            .bind(now())
+            .bind(token.id)
+            .execute(&self.pool)
+            .await?;
+        Ok(Some(TokenPrincipal { token, unit_code: live.unit_code, unit_path: live.unit_path, issuer }))
     }
 
     async fn append_audit(&self, e: &NewAuditEntry) -> StoreResult<()> {

@@ -62,7 +62,7 @@ impl SqlStore {
     /// caller's scope is reported exactly like one that does not exist.
     pub(super) async fn scope_of_unit_within(&self, scope: &Scope, id: i64, field: &str) -> StoreResult<Scope> {
         match self.unit_row(scope, id).await {
-            Ok(row) => Ok(Scope::from_path(&row.path)),
+            Ok(row) => Ok(Scope::subtree(&row.path)),
             Err(StoreError::NotFound { .. }) => Err(StoreError::invalid(field, "no such org unit")),
             Err(e) => Err(e),
         }
@@ -250,6 +250,6 @@ impl OrgUnitStore for SqlStore {
     }
 
     async fn scope_of_unit(&self, id: i64) -> StoreResult<Scope> {
-        Ok(Scope::from_path(&self.unit_row(&Scope::all(), id).await?.path))
+        Ok(Scope::subtree(&self.unit_row(&Scope::all(), id).await?.path))
     }
 }
