@@ -13,6 +13,7 @@ pub mod imports;
 pub mod org;
 pub mod people;
 pub mod pipeline;
+pub mod planning;
 pub mod sales;
 pub mod system;
 
@@ -24,5 +25,6 @@ pub use imports::*;
 pub use org::*;
 pub use people::*;
 pub use pipeline::*;
+pub use planning::*;
 pub use sales::*;
 pub use system::*;

@@ -50,6 +50,13 @@ vocabulary!(
         PermissionsWrite => "permissions.write",
         AuditRead => "audit.read",
         ApiTokensWrite => "api_tokens.write",
+        PlansRead => "plans.read",
+        PlansWrite => "plans.write", // create, generate, adjust, rebalance, submit
+        PlansApprove => "plans.approve", // approve or return a child unit's plan
+        PlansCalibrate => "plans.calibrate",
+        PlansRelief => "plans.relief", // change a parent's total: HQ only
+        FairnessSubmit => "fairness.submit",
+        MetricsRead => "metrics.read", // unit-wide attainment, adjustment and fairness figures
     }
 );
 
@@ -64,6 +71,7 @@ const READ_ALL: &[Permission] = &[
     P::OpportunitiesRead,
     P::VisitsRead,
     P::SalesRead,
+    P::PlansRead,
 ];
 
 /// Permissions an admin role always keeps, so nobody can lock the company
@@ -75,8 +83,14 @@ impl Role {
     pub fn default_permissions(self) -> BTreeSet<Permission> {
         let mut set: BTreeSet<Permission> = READ_ALL.iter().copied().collect();
         let extra: &[Permission] = match self {
+            // The admin grants roles and can grant only what it holds.
             Role::Admin => Permission::ALL,
             Role::Hq => &[
+                P::MetricsRead,
+                P::PlansWrite,
+                P::PlansApprove,
+                P::PlansCalibrate,
+                P::PlansRelief,
                 P::CustomersWrite,
                 P::CustomersStage,
                 P::OpportunitiesWrite,
@@ -88,6 +102,10 @@ impl Role {
                 P::AuditRead,
             ],
             Role::RegionManager => &[
+                P::MetricsRead,
+                P::PlansWrite,
+                P::PlansApprove,
+                P::PlansCalibrate,
                 P::RepsWrite,
                 P::CustomersWrite,
                 P::CustomersStage,
@@ -96,10 +114,16 @@ impl Role {
                 P::ImportsRun,
                 P::ExportsRun,
             ],
-            Role::ProvinceManager => {
-                &[P::CustomersWrite, P::CustomersStage, P::OpportunitiesWrite, P::VisitsWrite, P::ExportsRun]
-            }
-            Role::Rep => &[P::CustomersStage, P::OpportunitiesWrite, P::VisitsWrite],
+            Role::ProvinceManager => &[
+                P::MetricsRead,
+                P::PlansWrite,
+                P::CustomersWrite,
+                P::CustomersStage,
+                P::OpportunitiesWrite,
+                P::VisitsWrite,
+                P::ExportsRun,
+            ],
+            Role::Rep => &[P::CustomersStage, P::OpportunitiesWrite, P::VisitsWrite, P::FairnessSubmit],
         };
         set.extend(extra.iter().copied());
         if self == Role::Rep {
@@ -172,6 +196,9 @@ mod tests {
     fn default_matrix_follows_the_spec() {
         let admin = Role::Admin.default_permissions();
         assert_eq!(admin.len(), Permission::ALL.len(), "HRBP maintains everything");
+        assert!(Role::Hq.default_permissions().contains(&P::PlansRelief));
+        assert!(!Role::RegionManager.default_permissions().contains(&P::PlansRelief), "relief is HQ's");
+        assert!(Role::Rep.default_permissions().contains(&P::FairnessSubmit));
         let rep = Role::Rep.default_permissions();
         assert!(rep.contains(&P::CustomersStage) && !rep.contains(&P::CustomersWrite));
         assert!(!rep.contains(&P::RepsWrite), "a rep cannot set their own rating");

@@ -23,6 +23,13 @@ pub enum ApiError {
     NotFound(&'static str),
     #[error("conflict")]
     Conflict(FieldError),
+    /// `If-Match` names a version that is no longer current (412): nothing
+    /// was written; read again and redo the change.
+    #[error("precondition failed: {0}")]
+    PreconditionFailed(String),
+    /// A write that needs `If-Match` came without it (428).
+    #[error("precondition required")]
+    PreconditionRequired,
     #[error("payload too large")]
     PayloadTooLarge { limit: u64 },
     #[error("unsupported media type")]
@@ -53,6 +60,8 @@ impl ApiError {
             ApiError::BadRequest(_) => ("bad-request", "The request could not be read"),
             ApiError::NotFound(_) => ("not-found", "Not found"),
             ApiError::Conflict(_) => ("conflict", "The request conflicts with what is stored"),
+            ApiError::PreconditionFailed(_) => ("stale", "Changed since you read it"),
+            ApiError::PreconditionRequired => ("if-match-required", "If-Match required"),
             ApiError::PayloadTooLarge { .. } => ("payload-too-large", "The request body is too large"),
             ApiError::UnsupportedMediaType(_) => ("unsupported-media-type", "Unsupported media type"),
             ApiError::Unavailable(_) => ("unavailable", "Service unavailable"),
@@ -73,6 +82,13 @@ impl ApiError {
             ApiError::BadRequest(e) | ApiError::Conflict(e) => (Some(format!("{}: {}", e.field, e.reason)), vec![e.clone()]),
             ApiError::NotFound(what) => (Some(format!("no such {what}, or it is outside your scope")), vec![]),
             ApiError::PayloadTooLarge { limit } => (Some(format!("the limit is {limit} bytes")), vec![]),
+            ApiError::PreconditionFailed(what) => {
+                (Some(format!("the {what} changed since you read it; nothing was written — read it again")), vec![])
+            }
+            ApiError::PreconditionRequired => (
+                Some("send the version you read as If-Match (the ETag of the GET), so no change is overwritten".to_owned()),
+                vec![FieldError::new("If-Match", "is required")],
+            ),
             ApiError::UnsupportedMediaType(msg)
             | ApiError::Unavailable(msg)
             | ApiError::Unauthorized(msg)
@@ -104,6 +120,8 @@ impl ResponseError for ApiError {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
+            ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -145,6 +163,7 @@ impl From<StoreError> for ApiError {
             StoreError::NotFound { entity } => ApiError::NotFound(entity),
             StoreError::Conflict { field, reason } => ApiError::Conflict(FieldError::new(field, reason)),
             StoreError::Invalid { field, reason } => ApiError::Validation(vec![FieldError::new(field, reason)]),
+            StoreError::Stale { entity } => ApiError::PreconditionFailed(entity.to_owned()),
             StoreError::Other(e) => ApiError::Internal(anyhow::Error::new(e)),
             StoreError::Corrupt(msg) => ApiError::Internal(anyhow::anyhow!("corrupt data: {msg}")),
         }
@@ -265,4 +284,24 @@ pub mod docs {
         content_type = "application/problem+json"
     )]
     pub struct Conflict(#[allow(dead_code)] Problem);
+
+    /// 412/428: optimistic concurrency on `If-Match`.
+    #[derive(IntoResponses)]
+    #[allow(dead_code)]
+    pub enum Stale {
+        #[response(
+            status = 412,
+            description = "The version in If-Match is no longer current; nothing was written",
+            content_type = "application/problem+json"
+        )]
+        Changed(Problem),
+        #[response(status = 428, description = "If-Match is missing", content_type = "application/problem+json")]
+        Missing(Problem),
+        #[response(
+            status = 422,
+            description = "If-Match is not a version, or a value was refused; `errors` says which",
+            content_type = "application/problem+json"
+        )]
+        Malformed(Problem),
+    }
 }

@@ -9,6 +9,7 @@ pub mod error;
 pub mod extract;
 pub mod imports;
 pub mod openapi;
+pub mod planning;
 pub mod routes;
 pub mod startup;
 pub mod state;

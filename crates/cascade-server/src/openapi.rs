@@ -15,7 +15,8 @@ use utoipa::{Modify, OpenApi};
 opportunities, visits and booked sales that the planning model reads.\n\n\
 Every error is RFC 9457 problem details (`application/problem+json`) whose `errors` name each refused field and why. \
 Request bodies refuse unknown fields. Lists are cursor-paginated: pass `next_cursor` back as `cursor`. \
-Money is an exact decimal string with at most two decimal places, in the company's currency (see `GET /api/v1/company`).",
+Writes to plans and plan lines are optimistic: send the `ETag` you read as `If-Match`; 412 means someone changed it \
+first and nothing was written. Money is an exact decimal string with at most two decimal places, in the company's currency (see `GET /api/v1/company`).",
         license(name = "MIT")
     ),
     components(schemas(cascade_api_types::Problem, cascade_api_types::FieldError)),
@@ -33,6 +34,9 @@ Money is an exact decimal string with at most two decimal places, in the company
         (name = "visits", description = "Customer visits"),
         (name = "sales records", description = "Booked revenue from the ERP"),
         (name = "imports", description = "CSV and Excel imports (all-or-nothing, idempotent, as polled jobs) and exports"),
+        (name = "plans", description = "Target plans: the three-factor split, adjustment within the band, approval, \
+revisions, what-if, calibration and HQ relief. Writes need `If-Match` with the version read; a stale one answers 412."),
+        (name = "metrics", description = "Attainment, adjustment frequency, a rep's own target, and the fairness survey"),
     )
 )]
 pub struct ApiDoc;

@@ -58,6 +58,16 @@ struct Fx {
     field: i64,
     /// Secret of an API token acting as a province manager of P-A.
     token_a: String,
+    ra: i64,
+    rb: i64,
+    /// Approved province plans of 2026-Q4, the lines of E-A and E-B in
+    /// them, and an evidence file on each of those lines.
+    plan_a: i64,
+    plan_b: i64,
+    line_a: i64,
+    line_b: i64,
+    ev_a: i64,
+    ev_b: i64,
 }
 
 /// Who calls, and which objects are theirs.
@@ -76,13 +86,75 @@ fn next() -> u32 {
     SEQ.fetch_add(1, Ordering::Relaxed)
 }
 
-async fn call(client: &reqwest::Client, app: &TestApp, method: Method, path: &str, body: Option<&Body>) -> (u16, Value, String) {
-    let mut req = client.request(method, app.url(path));
-    match body {
+/// Periods are unique per plan and unit, so every fresh plan gets its own
+/// month (and every survey answer its own quarter).
+static PERIODS: AtomicU32 = AtomicU32::new(0);
+
+fn fresh_month() -> String {
+    let n = PERIODS.fetch_add(1, Ordering::Relaxed);
+    format!("{}-{:02}", 2030 + n / 12, n % 12 + 1)
+}
+
+fn fresh_quarter() -> String {
+    let n = PERIODS.fetch_add(1, Ordering::Relaxed);
+    format!("{}-Q{}", 2030 + n / 4, n % 4 + 1)
+}
+
+/// A plan write as the admin, with `If-Match`; returns the new version.
+async fn admin_plan(app: &TestApp, path: &str, version: i64) -> i64 {
+    let r = app.client.post(app.url(path)).header("If-Match", format!("\"{version}\"")).send().await.unwrap();
+    let (s, v) = read(r).await;
+    assert_eq!(s, 200, "{path}: {v}");
+    v["version"].as_i64().unwrap()
+}
+
+/// Creates a plan as the admin and walks it through generate, submit and
+/// approve as far as `steps` says (0: draft … 3: approved).
+async fn plan_at(app: &TestApp, unit: i64, period: &str, total: Option<&str>, steps: usize) -> (i64, i64) {
+    let mut body = json!({"unit_id": unit, "period": period});
+    if let Some(t) = total {
+        body["total"] = json!(t);
+    }
+    let (s, p) = app.post("/api/v1/plans", body).await;
+    assert_eq!(s, 201, "plan of {unit} for {period}: {p}");
+    let id = p["id"].as_i64().unwrap();
+    let mut v = p["version"].as_i64().unwrap();
+    for step in ["generate", "submit", "approve"].iter().take(steps) {
+        v = admin_plan(app, &format!("/api/v1/plans/{id}/{step}"), v).await;
+    }
+    (id, v)
+}
+
+/// A fresh month whose company and region plans are approved, and a plan of
+/// the province in it walked `steps` far; returns (plan, version, period).
+async fn province_plan(app: &TestApp, region: i64, province: i64, steps: usize) -> (i64, i64, String) {
+    let period = fresh_month();
+    plan_at(app, app.hq, &period, Some("1000000.00"), 3).await;
+    plan_at(app, region, &period, None, 3).await;
+    let (id, v) = plan_at(app, province, &period, None, steps).await;
+    (id, v, period)
+}
+
+/// The line of `rep` in a plan, as the admin sees it.
+async fn line_of(app: &TestApp, plan: i64, rep: i64) -> Value {
+    let (_, lines) = app.get(&format!("/api/v1/plans/{plan}/lines")).await;
+    lines.as_array().unwrap().iter().find(|l| l["rep_id"] == rep).cloned().unwrap_or_else(|| panic!("no line of {rep}: {lines}"))
+}
+
+const PDF: &[u8] = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF";
+
+async fn call(client: &reqwest::Client, app: &TestApp, method: Method, c: &Case) -> (u16, Value, String) {
+    let mut req = client.request(method, app.url(&c.path));
+    match &c.body {
         Some(Body::Json(v)) => req = req.json(v),
         Some(Body::Csv(text)) => req = req.header("content-type", "text/csv").body(text.clone()),
+        Some(Body::Raw(ct, bytes)) => req = req.header("content-type", *ct).body(bytes.clone()),
         None => {}
     }
+    if let Some(v) = c.if_match {
+        req = req.header("If-Match", format!("\"{v}\""));
+    }
+    let path = &c.path;
     let r = req.send().await.expect("request");
     let status = r.status().as_u16();
     let ct = r.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
@@ -156,13 +228,58 @@ async fn fixture(app: &TestApp) -> Fx {
         json!({"entity": "customer", "key": "tier", "label_zh": "客户分层", "label_en": "Tier", "field_type": "choice", "choices": ["gold", "silver"]}),
     )
     .await;
-    Fx { pa, pb, ea, eb, ca, cb, pl, oa, ob, va, vb, sa, sb, user_a, user_b, job_a, job_b, field, token_a }
+    plan_at(app, hq, "2026-Q4", Some("1000000.00"), 3).await;
+    plan_at(app, ra, "2026-Q4", None, 3).await;
+    plan_at(app, rb, "2026-Q4", None, 3).await;
+    let (plan_a, _) = plan_at(app, pa, "2026-Q4", None, 3).await;
+    let (plan_b, _) = plan_at(app, pb, "2026-Q4", None, 3).await;
+    let line_a = line_of(app, plan_a, ea).await["id"].as_i64().unwrap();
+    let line_b = line_of(app, plan_b, eb).await["id"].as_i64().unwrap();
+    let evidence = |plan: i64, line: i64| async move {
+        let url = app.url(&format!("/api/v1/plans/{plan}/lines/{line}/evidence?file_name=minutes.pdf"));
+        let (s, v) =
+            read(app.client.post(url).header("content-type", "application/pdf").body(PDF.to_vec()).send().await.unwrap()).await;
+        assert_eq!(s, 201, "{v}");
+        v["id"].as_i64().unwrap()
+    };
+    let (ev_a, ev_b) = (evidence(plan_a, line_a).await, evidence(plan_b, line_b).await);
+    Fx {
+        pa,
+        pb,
+        ea,
+        eb,
+        ca,
+        cb,
+        pl,
+        oa,
+        ob,
+        va,
+        vb,
+        sa,
+        sb,
+        user_a,
+        user_b,
+        job_a,
+        job_b,
+        field,
+        token_a,
+        ra,
+        rb,
+        plan_a,
+        plan_b,
+        line_a,
+        line_b,
+        ev_a,
+        ev_b,
+    }
 }
 
 #[derive(Debug, Clone)]
 enum Body {
     Json(Value),
     Csv(String),
+    /// A file upload: content type and bytes.
+    Raw(&'static str, Vec<u8>),
 }
 
 /// One call of an operation.
@@ -173,11 +290,17 @@ struct Case {
     probe: Option<String>,
     /// Lists answer 200 for an out-of-scope filter as long as nothing leaks.
     list: bool,
+    /// The version a plan write was computed from.
+    if_match: Option<i64>,
 }
 
 impl Case {
     fn new(path: impl Into<String>) -> Case {
-        Case { path: path.into(), body: None, probe: None, list: false }
+        Case { path: path.into(), body: None, probe: None, list: false, if_match: None }
+    }
+    fn if_match(mut self, v: i64) -> Case {
+        self.if_match = Some(v);
+        self
     }
     fn json(mut self, v: Value) -> Case {
         self.body = Some(Body::Json(v));
@@ -206,6 +329,10 @@ async fn case(app: &TestApp, fx: &Fx, op: &str, inside: bool) -> Option<Case> {
     let rep = pick(fx.ea, fx.eb);
     let cust = pick(fx.ca, fx.cb);
     let zone = if inside { "A" } else { ZONE_B };
+    // Teams go under the region: a province with sub-units would plan over
+    // them instead of its reps.
+    let region = pick(fx.ra, fx.rb);
+    let plan = pick(fx.plan_a, fx.plan_b);
     let customer_body = |code: String| json!({"code": code, "name": format!("{zone} 医院"), "grade": "二甲", "province": "广东", "city": "广州", "unit_id": unit, "owner_rep_id": rep});
     let fresh_customer = || app.create("/api/v1/customers", customer_body(format!("C-FRESH-{n}")));
     let case = match op {
@@ -253,7 +380,7 @@ async fn case(app: &TestApp, fx: &Fx, op: &str, inside: bool) -> Option<Case> {
         }
         "GET /api/v1/org-units" => Case::new(format!("/api/v1/org-units?under={}", pick(fx.pa, fx.pb))).list(),
         "POST /api/v1/org-units" => Case::new("/api/v1/org-units")
-            .json(json!({"code": format!("T-{n}"), "name": format!("{zone} team"), "kind": "team", "parent_id": unit}))
+            .json(json!({"code": format!("T-{n}"), "name": format!("{zone} team"), "kind": "team", "parent_id": region}))
             .probe(format!("/api/v1/org-units?q=T-{n}")),
         "GET /api/v1/org-units/{id}" => Case::new(format!("/api/v1/org-units/{unit}")),
         "PATCH /api/v1/org-units/{id}" => {
@@ -263,7 +390,7 @@ async fn case(app: &TestApp, fx: &Fx, op: &str, inside: bool) -> Option<Case> {
         }
         "DELETE /api/v1/org-units/{id}" => {
             let id = app.create("/api/v1/org-units",
-                json!({"code": format!("T-DEL-{n}"), "name": format!("{zone} team"), "kind": "team", "parent_id": unit}),
+                json!({"code": format!("T-DEL-{n}"), "name": format!("{zone} team"), "kind": "team", "parent_id": region}),
             )
             .await;
             let p = format!("/api/v1/org-units/{id}");
@@ -374,6 +501,7 @@ async fn case(app: &TestApp, fx: &Fx, op: &str, inside: bool) -> Option<Case> {
                 ))),
                 probe: Some(format!("/api/v1/visits?customer_id={cust}")),
                 list: false,
+                if_match: None,
             }
         }
         "GET /api/v1/exports/{kind}" => Case::new("/api/v1/exports/customers").list(),
@@ -385,6 +513,103 @@ async fn case(app: &TestApp, fx: &Fx, op: &str, inside: bool) -> Option<Case> {
             let (_, t) = app.post("/api/v1/api-tokens", json!({"name": format!("{zone} del {n}"), "role": "rep", "unit_id": unit})).await;
             let id = t["api_token"]["id"].as_i64()?;
             Case::new(format!("/api/v1/api-tokens/{id}")).probe("/api/v1/api-tokens?limit=500")
+        }
+        "GET /api/v1/plans" => Case::new(format!("/api/v1/plans?unit_id={unit}")).list(),
+        "POST /api/v1/plans" => {
+            let period = fresh_month();
+            plan_at(app, app.hq, &period, Some("1000000.00"), 3).await;
+            plan_at(app, region, &period, None, 3).await;
+            Case::new("/api/v1/plans")
+                .json(json!({"unit_id": unit, "period": period}))
+                .probe(format!("/api/v1/plans?unit_id={unit}&period={period}"))
+        }
+        "GET /api/v1/plans/{id}" => Case::new(format!("/api/v1/plans/{plan}")),
+        "PATCH /api/v1/plans/{id}" => {
+            let (id, v, _) = province_plan(app, region, unit, 0).await;
+            let p = format!("/api/v1/plans/{id}");
+            Case::new(&p).json(json!({"band_percent": "10"})).if_match(v).probe(p)
+        }
+        "DELETE /api/v1/plans/{id}" => {
+            let (id, v, _) = province_plan(app, region, unit, 0).await;
+            let p = format!("/api/v1/plans/{id}");
+            Case::new(&p).if_match(v).probe(p)
+        }
+        "POST /api/v1/plans/{id}/generate" | "POST /api/v1/plans/{id}/rebalance" | "POST /api/v1/plans/{id}/submit" => {
+            let steps = if op.ends_with("generate") { 0 } else { 1 };
+            let (id, v, _) = province_plan(app, region, unit, steps).await;
+            Case::new(op[5..].replace("{id}", &id.to_string())).if_match(v).probe(format!("/api/v1/plans/{id}/lines"))
+        }
+        "POST /api/v1/plans/{id}/approve" => {
+            let (id, v, _) = province_plan(app, region, unit, 2).await;
+            Case::new(format!("/api/v1/plans/{id}/approve")).if_match(v).probe(format!("/api/v1/plans/{id}"))
+        }
+        "POST /api/v1/plans/{id}/return" => {
+            let (id, v, _) = province_plan(app, region, unit, 2).await;
+            Case::new(format!("/api/v1/plans/{id}/return"))
+                .json(json!({"comment": "请补充重点医院的采购计划"}))
+                .if_match(v)
+                .probe(format!("/api/v1/plans/{id}"))
+        }
+        "GET /api/v1/plans/{id}/lines" | "GET /api/v1/plans/{id}/revisions" => {
+            Case::new(op[4..].replace("{id}", &plan.to_string()))
+        }
+        "GET /api/v1/plans/{id}/diff" => Case::new(format!("/api/v1/plans/{plan}/diff?from=0&to=1")),
+        "POST /api/v1/plans/{id}/what-if" => {
+            Case::new(format!("/api/v1/plans/{plan}/what-if")).json(json!({"weights": {"market": "100", "staffing": "0", "priority": "0"}}))
+        }
+        "PATCH /api/v1/plans/{id}/lines/{line_id}" => {
+            let (id, _, _) = province_plan(app, region, unit, 1).await;
+            let line = line_of(app, id, rep).await;
+            Case::new(format!("/api/v1/plans/{id}/lines/{}", line["id"]))
+                .json(json!({"notes": format!("{zone} 重点跟进")}))
+                .if_match(line["version"].as_i64()?)
+                .probe(format!("/api/v1/plans/{id}/lines"))
+        }
+        "POST /api/v1/plans/{id}/lines/{line_id}/evidence" => {
+            let (id, _, _) = province_plan(app, region, unit, 1).await;
+            let line = line_of(app, id, rep).await["id"].as_i64()?;
+            Case {
+                path: format!("/api/v1/plans/{id}/lines/{line}/evidence?file_name=minutes-{n}.pdf"),
+                body: Some(Body::Raw("application/pdf", PDF.to_vec())),
+                probe: Some(format!("/api/v1/plans/{id}/lines/{line}/evidence")),
+                list: false,
+                if_match: None,
+            }
+        }
+        "GET /api/v1/plans/{id}/lines/{line_id}/evidence" => {
+            Case::new(format!("/api/v1/plans/{plan}/lines/{}/evidence", pick(fx.line_a, fx.line_b)))
+        }
+        "GET /api/v1/plans/{id}/evidence/{evidence_id}" => {
+            Case::new(format!("/api/v1/plans/{plan}/evidence/{}", pick(fx.ev_a, fx.ev_b)))
+        }
+        "POST /api/v1/plans/{id}/calibrations" => {
+            let (id, v, _) = province_plan(app, region, unit, 3).await;
+            let hired = app.create("/api/v1/reps",
+                json!({"employee_no": format!("E-H{n}"), "name": format!("{zone} 新同事"), "unit_id": unit, "rating": "B", "hire_date": "2026-11-01"}),
+            )
+            .await;
+            Case::new(format!("/api/v1/plans/{id}/calibrations"))
+                .json(json!({"event": {"kind": "hire", "rep_id": hired}, "reason": "新同事入职，重新分配剩余目标"}))
+                .if_match(v)
+                .probe(format!("/api/v1/plans/{id}/lines"))
+        }
+        "POST /api/v1/plans/{id}/relief" => {
+            let (id, v, _) = province_plan(app, region, unit, 3).await;
+            let line = line_of(app, id, rep).await["id"].as_i64()?;
+            Case::new(format!("/api/v1/plans/{id}/relief"))
+                .json(json!({"line_id": line, "delta": "-100.00", "reason": "医院预算冻结，总部减免"}))
+                .if_match(v)
+                .probe(format!("/api/v1/plans/{id}/lines"))
+        }
+        "GET /api/v1/metrics/attainment" => Case::new(format!("/api/v1/metrics/attainment?unit_id={unit}&period=2026-Q4")),
+        "GET /api/v1/metrics/adjustments" => Case::new(format!("/api/v1/metrics/adjustments?unit_id={unit}&quarter=2026-Q4")),
+        "GET /api/v1/metrics/fairness" => Case::new(format!("/api/v1/metrics/fairness?unit_id={unit}&quarter=2026-Q4")),
+        "GET /api/v1/reps/{id}/target" => Case::new(format!("/api/v1/reps/{rep}/target?period=2026-Q4")),
+        "POST /api/v1/fairness" => {
+            let quarter = fresh_quarter();
+            Case::new("/api/v1/fairness")
+                .json(json!({"rep_id": rep, "quarter": quarter, "score": 7}))
+                .probe(format!("/api/v1/metrics/fairness?unit_id={unit}&quarter={quarter}"))
         }
         other => panic!("the access matrix has no way to call {other}: add it to `case` in {}", file!()),
     };
@@ -474,7 +699,7 @@ async fn every_operation_by_every_role_in_and_out_of_scope(app: TestApp) {
         // Unauthenticated: always 401.
         if let Some(c) = case(&app, &fx, &op, true).await {
             let m = Method::from_bytes(method.as_bytes()).unwrap();
-            let (s, _, _) = call(&app.anon, &app, m, &c.path, c.body.as_ref()).await;
+            let (s, _, _) = call(&app.anon, &app, m, &c).await;
             if s != 401 {
                 failures.push(format!("{op} without credentials answered {s}, not 401"));
             }
@@ -488,7 +713,7 @@ async fn every_operation_by_every_role_in_and_out_of_scope(app: TestApp) {
                     Some(p) => Some(without_usage(app.get(p).await.1)),
                     None => None,
                 };
-                let (s, v, text) = call(&a.client, &app, m.clone(), &c.path, c.body.as_ref()).await;
+                let (s, v, text) = call(&a.client, &app, m.clone(), &c).await;
                 calls += 1;
                 let allowed = needed.as_ref().is_none_or(|p| a.permissions.contains(p));
                 let in_scope = inside || a.company_wide;

@@ -15,6 +15,10 @@ pub enum StoreError {
     /// under one's own descendant, …
     #[error("{field}: {reason}")]
     Invalid { field: String, reason: String },
+    /// The row changed since the caller read it (optimistic concurrency);
+    /// nothing was written.
+    #[error("{entity} changed since it was read")]
+    Stale { entity: &'static str },
     #[error(transparent)]
     Other(#[from] sqlx::Error),
     #[error("stored data is corrupt: {0}")]
@@ -32,6 +36,16 @@ impl StoreError {
 
     pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
         StoreError::Invalid { field: field.into(), reason: reason.into() }
+    }
+}
+
+impl StoreError {
+    /// Replaces the reason of a conflict on `field` with one that says more.
+    pub(crate) fn with_reason(self, field: &str, reason: &str) -> Self {
+        match self {
+            StoreError::Conflict { field: f, .. } if f == field => StoreError::conflict(field, reason),
+            e => e,
+        }
     }
 }
 

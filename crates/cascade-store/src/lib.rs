@@ -15,6 +15,7 @@ mod access;
 mod error;
 mod import;
 mod list;
+pub mod planning;
 mod postgres;
 mod scope;
 mod sqlite;
@@ -35,6 +36,7 @@ pub use access::{
 pub use error::{StoreError, StoreResult};
 pub use import::{ImportBatch, ImportMsg, ImportOutcome, Lookups};
 pub use list::{ListParams, Page, MAX_PAGE_SIZE};
+pub use planning::PlanStore;
 pub use scope::Scope;
 
 /// Which database a store talks to.
@@ -110,6 +112,7 @@ pub trait Store:
     + ImportStore
     + AccessStore
     + CustomFieldStore
+    + planning::PlanStore
     + Send
     + Sync
 {

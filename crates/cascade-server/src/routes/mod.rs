@@ -8,9 +8,11 @@ pub mod auth;
 pub mod custom_fields;
 pub mod customers;
 pub mod imports;
+pub mod metrics;
 pub mod opportunities;
 pub mod org_units;
 pub mod people;
+pub mod plans;
 pub mod product_lines;
 pub mod sales;
 pub mod system;
@@ -36,6 +38,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
     visits::configure(cfg);
     sales::configure(cfg);
     imports::configure(cfg);
+    plans::configure(cfg);
+    metrics::configure(cfg);
 }
 
 /// Defines a list query: the resource's filters plus paging and sorting,

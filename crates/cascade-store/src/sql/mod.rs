@@ -9,6 +9,7 @@ mod customers;
 mod imports;
 mod opportunities;
 mod org_units;
+mod plans;
 mod product_lines;
 mod reps;
 mod sales;
