@@ -194,7 +194,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             .await?;
             store.close().await;
             println!(
-                "demo company seeded in {:.1}s: {} org units, {} reps, {} users, {} customers, {} opportunities, {} visits, {} sales records",
+                "demo company seeded in {:.1}s: {} org units, {} reps, {} users, {} customers, {} opportunities, {} visits, {} sales records, {} plans",
                 started.elapsed().as_secs_f64(),
                 s.org_units,
                 s.reps,
@@ -202,7 +202,8 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                 s.customers,
                 s.opportunities,
                 s.visits,
-                s.sales_records
+                s.sales_records,
+                s.plans
             );
         }
         Command::Import { kind, file, format } => {
