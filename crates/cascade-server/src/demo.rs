@@ -86,7 +86,7 @@ async fn seed_plans(store: &dyn Store, today: NaiveDate) -> anyhow::Result<u64> 
     }
     let actor = Actor { user_id: None, name: "demo".into() };
     let company = store.scope_of_unit(root.id).await?;
-    let facts = store.facts(company.path(), period, None).await?;
+    let facts = store.facts(company.path(), period, None, true).await?;
     let last_year: i64 = facts.sales.iter().map(|s| s.history[0].max(0)).sum();
     let unit = planning::default_settings().unit_fen;
     let wanted = last_year * (100 + DEMO_GROWTH_PERCENT) / 100;

@@ -400,7 +400,7 @@ pub fn default_settings() -> PlanSettings {
 /// as one revision, computed from plan version `expect_version`. Lines a
 /// manager pinned keep their value while it stays inside the new band.
 pub async fn generate_lines(store: &dyn Store, rec: &PlanRecord, expect_version: i64, actor: &Actor) -> Result<(), ApiError> {
-    let facts = store.facts(&rec.unit_path, rec.plan.period, rec.plan.product_line_id).await?;
+    let facts = store.facts(&rec.unit_path, rec.plan.period, rec.plan.product_line_id, true).await?;
     let existing = store.plan_lines(&Scope::all(), rec.plan.id).await?;
     let priorities: HashMap<i64, Decimal> = existing.iter().map(|l| (line_key(l), l.priority)).collect();
     let kids = children(rec, &facts, &priorities);

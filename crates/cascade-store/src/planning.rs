@@ -257,8 +257,10 @@ pub trait PlanStore {
     async fn delete_plan(&self, scope: &Scope, id: i64) -> StoreResult<()>;
     /// Applies every write and side effect in one transaction, or none.
     async fn write_plans(&self, writes: &[PlanWrite], effects: &[SideEffect], actor: &Actor) -> StoreResult<()>;
-    /// Facts of the subtree at `unit_path` for a period.
-    async fn facts(&self, unit_path: &str, period: Period, product_line_id: Option<i64>) -> StoreResult<Facts>;
+    /// Facts of the subtree at `unit_path` for a period; without `history`
+    /// the three earlier years read as zero and are not scanned (what
+    /// achievement needs is the period alone).
+    async fn facts(&self, unit_path: &str, period: Period, product_line_id: Option<i64>, history: bool) -> StoreResult<Facts>;
     /// Facts of single customers (sorted by id), unscoped: the caller checks
     /// the plan's scope.
     async fn customer_facts(

@@ -88,7 +88,7 @@ pub async fn attainment(
     let q = q.0;
     let unit = state.store.get_org_unit(&caller.scope, q.unit_id).await?;
     let root = state.store.scope_of_unit(unit.id).await?;
-    let facts = state.store.facts(root.path(), q.period, q.product_line_id).await?;
+    let facts = state.store.facts(root.path(), q.period, q.product_line_id, false).await?;
     let targets = state.store.targets(root.path(), q.period, q.product_line_id).await?;
     let mut tree = Tree { facts: &facts, unit_target: HashMap::new(), rep_target: HashMap::new(), children: HashMap::new() };
     for t in &targets {
@@ -225,7 +225,7 @@ pub async fn my_target(
     caller.require(Permission::PlansRead)?;
     let rep = state.store.get_rep(&caller.scope, *id).await?.id;
     let (rec, line) = state.store.rep_line(rep, q.0.period).await?.ok_or(ApiError::NotFound("target"))?;
-    let facts = state.store.facts(&rec.unit_path, rec.plan.period, rec.plan.product_line_id).await?;
+    let facts = state.store.facts(&rec.unit_path, rec.plan.period, rec.plan.product_line_id, false).await?;
     let got = crate::planning::achieved_by_key(&rec, &facts).get(&rep).copied().unwrap_or(0);
     let api_line = to_api_line(&rec.plan, &line, got);
     let adjustment = (line.final_fen != line.suggested_fen)
@@ -313,7 +313,7 @@ pub async fn fairness(
         e => e.into(),
     })?;
     let root = state.store.scope_of_unit(unit.id).await?;
-    let facts = state.store.facts(root.path(), q.quarter, None).await?;
+    let facts = state.store.facts(root.path(), q.quarter, None, false).await?;
     let scores = state.store.fairness_scores(root.path(), q.quarter).await?;
     let start = q.quarter.start();
     let path_of: HashMap<i64, &str> = facts.units.iter().map(|u| (u.id, u.path.as_str())).collect();

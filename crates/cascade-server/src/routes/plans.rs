@@ -114,7 +114,7 @@ async fn all_lines(state: &AppState, id: i64) -> Result<Vec<LineRecord>, ApiErro
 
 /// Achieved-to-date per line key, from the period's sales.
 async fn achieved(state: &AppState, rec: &PlanRecord) -> Result<HashMap<i64, i64>, ApiError> {
-    let facts = state.store.facts(&rec.unit_path, rec.plan.period, rec.plan.product_line_id).await?;
+    let facts = state.store.facts(&rec.unit_path, rec.plan.period, rec.plan.product_line_id, false).await?;
     Ok(achieved_by_key(rec, &facts))
 }
 
@@ -921,7 +921,7 @@ pub async fn what_if(
     let mut errs = Errors::default();
     check_settings(&mut errs, &settings);
     errs.finish()?;
-    let facts = state.store.facts(&rec.unit_path, rec.plan.period, rec.plan.product_line_id).await?;
+    let facts = state.store.facts(&rec.unit_path, rec.plan.period, rec.plan.product_line_id, true).await?;
     let existing = all_lines(&state, rec.plan.id).await?;
     let priorities: HashMap<i64, Decimal> = existing.iter().map(|l| (line_key(l), l.priority)).collect();
     let kids = children(&rec, &facts, &priorities);
@@ -1011,7 +1011,7 @@ pub async fn calibrate_plan(
     let pl = rec.plan.product_line_id;
     let probs = &rec.plan.probabilities;
     let rows = all_lines(&state, rec.plan.id).await?;
-    let facts = state.store.facts(&rec.unit_path, period, pl).await?;
+    let facts = state.store.facts(&rec.unit_path, period, pl, true).await?;
     let got = achieved_by_key(&rec, &facts);
     let by_rep: HashMap<i64, &LineRecord> = rows.iter().filter_map(|l| l.rep_id.map(|r| (r, l))).collect();
     let positions: Vec<Position> = rows

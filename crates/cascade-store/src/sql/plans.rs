@@ -221,22 +221,24 @@ fn range(p: Period) -> (NaiveDate, NaiveDate) {
 }
 
 /// The four sums of `s.amount_fen` a period needs — the period itself and
-/// the same period one, two and three years earlier — and the condition
-/// that limits the scan to those ranges; their dates become `q`'s arguments.
-fn sales_sums(q: &mut Query, period: Period) -> (String, String) {
+/// the same period one, two and three years earlier (zero without
+/// `history`) — and the condition that limits the scan to those ranges;
+/// their dates become `q`'s arguments.
+fn sales_sums(q: &mut Query, period: Period, history: bool) -> (String, String) {
     let mut sums = Vec::new();
-    let mut bounds = Vec::new();
-    for p in [period, period.years_earlier(1), period.years_earlier(2), period.years_earlier(3)] {
-        let (s, e) = range(p);
+    let mut ranges = Vec::new();
+    let years = if history { 3 } else { 0 };
+    for k in 0..=years {
+        let (s, e) = range(period.years_earlier(k));
         let (s, e) = (q.arg(Arg::Date(s)), q.arg(Arg::Date(e)));
         sums.push(format!(
             "CAST(SUM(CASE WHEN s.booked_on >= {s} AND s.booked_on < {e} THEN s.amount_fen ELSE 0 END) AS BIGINT)"
         ));
-        bounds.push((s, e));
+        ranges.push(format!("(s.booked_on >= {s} AND s.booked_on < {e})"));
     }
-    // Three years back to the period's end: one index range on booked_on.
-    let within = format!("s.booked_on >= {} AND s.booked_on < {}", bounds[3].0, bounds[0].1);
-    (sums.join(", "), within)
+    sums.resize(4, "CAST(0 AS BIGINT)".to_owned());
+    // Only the ranges are read (an index range each), not the months between.
+    (sums.join(", "), format!("({})", ranges.join(" OR ")))
 }
 
 impl SqlStore {
@@ -622,7 +624,7 @@ impl PlanStore for SqlStore {
         Ok(())
     }
 
-    async fn facts(&self, unit_path: &str, period: Period, product_line_id: Option<i64>) -> StoreResult<Facts> {
+    async fn facts(&self, unit_path: &str, period: Period, product_line_id: Option<i64>, history: bool) -> StoreResult<Facts> {
         let pattern = format!("{unit_path}%");
         let units: Vec<(i64, Option<i64>, String, String)> =
             sqlx::query_as("SELECT id, parent_id, name, path FROM org_units WHERE path LIKE $1 ORDER BY path")
@@ -638,7 +640,7 @@ impl PlanStore for SqlStore {
         .await?;
         let (cs, ce) = range(period);
         let mut q = Query::new("");
-        let (sums, within) = sales_sums(&mut q, period);
+        let (sums, within) = sales_sums(&mut q, period, history);
         let path = q.arg(Arg::Text(pattern.clone()));
         q.sql = format!(
             "SELECT c.unit_id, c.owner_rep_id, {sums} FROM sales_records s JOIN customers c ON c.id = s.customer_id \
@@ -719,7 +721,7 @@ impl PlanStore for SqlStore {
         let mut q = Query::new("");
         let ids: Vec<String> = customers.iter().map(|c| q.arg(Arg::I64(c.0))).collect();
         let ids = ids.join(", ");
-        let (sums, within) = sales_sums(&mut q, period);
+        let (sums, within) = sales_sums(&mut q, period, true);
         q.sql = format!("SELECT s.customer_id, {sums} FROM sales_records s WHERE s.customer_id IN ({ids}) AND {within}");
         if let Some(pl) = product_line_id {
             q.and("s.product_line_id = {}", Arg::I64(pl));
