@@ -113,7 +113,9 @@ pub struct Split {
     pub even: bool,
 }
 
+/// One of the model's factors, or one of market potential's two sides.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Factor {
     History,
