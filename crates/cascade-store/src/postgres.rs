@@ -40,7 +40,11 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/post
 
 impl SqlStore {
     pub(crate) async fn connect(url: &str, max_connections: u32) -> StoreResult<Self> {
-        let options = PgConnectOptions::from_str(url)?;
+        // JIT compiling a plan costs about a second (measured on the
+        // planning facts at scale 100: 1.2 s of a 2.2 s query) and Cascade's
+        // queries are index ranges and grouped scans that finish sooner
+        // without it.
+        let options = PgConnectOptions::from_str(url)?.options([("jit", "off")]);
         let pool = PgPoolOptions::new()
             .max_connections(max_connections.max(1))
             .acquire_timeout(Duration::from_secs(10))
