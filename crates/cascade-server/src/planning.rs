@@ -383,6 +383,22 @@ pub fn keep(l: &LineRecord) -> LineWrite {
     }
 }
 
+/// What the model sees of a plan now: the period's facts, the stored lines
+/// (whose priority points it reuses) and the children with their inputs.
+pub struct Model {
+    pub facts: Facts,
+    pub lines: Vec<LineRecord>,
+    pub children: Vec<Child>,
+}
+
+pub async fn model(store: &dyn Store, rec: &PlanRecord) -> Result<Model, ApiError> {
+    let facts = store.facts(&rec.unit_path, rec.plan.period, rec.plan.product_line_id, true).await?;
+    let lines = store.plan_lines(&Scope::all(), rec.plan.id).await?;
+    let priorities: HashMap<i64, Decimal> = lines.iter().map(|l| (line_key(l), l.priority)).collect();
+    let children = children(rec, &facts, &priorities);
+    Ok(Model { facts, lines, children })
+}
+
 /// A new plan's settings: the model's standard weights (50/30/20), history
 /// 60 % of market potential, a 15 % band, rounding to 100 yuan.
 pub fn default_settings() -> PlanSettings {
@@ -400,10 +416,7 @@ pub fn default_settings() -> PlanSettings {
 /// as one revision, computed from plan version `expect_version`. Lines a
 /// manager pinned keep their value while it stays inside the new band.
 pub async fn generate_lines(store: &dyn Store, rec: &PlanRecord, expect_version: i64, actor: &Actor) -> Result<(), ApiError> {
-    let facts = store.facts(&rec.unit_path, rec.plan.period, rec.plan.product_line_id, true).await?;
-    let existing = store.plan_lines(&Scope::all(), rec.plan.id).await?;
-    let priorities: HashMap<i64, Decimal> = existing.iter().map(|l| (line_key(l), l.priority)).collect();
-    let kids = children(rec, &facts, &priorities);
+    let Model { lines: existing, children: kids, .. } = model(store, rec).await?;
     let rule = rule_of(&rec.plan);
     let total = rec.plan.total.fen();
     let s = run_split(rec, &rule, total, &kids)?;

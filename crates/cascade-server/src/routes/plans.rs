@@ -921,10 +921,7 @@ pub async fn what_if(
     let mut errs = Errors::default();
     check_settings(&mut errs, &settings);
     errs.finish()?;
-    let facts = state.store.facts(&rec.unit_path, rec.plan.period, rec.plan.product_line_id, true).await?;
-    let existing = all_lines(&state, rec.plan.id).await?;
-    let priorities: HashMap<i64, Decimal> = existing.iter().map(|l| (line_key(l), l.priority)).collect();
-    let kids = children(&rec, &facts, &priorities);
+    let Model { lines: existing, children: kids, .. } = model(state.store.as_ref(), &rec).await?;
     let rule = SplitRule {
         weights: Weights {
             market: settings.weights.market,
@@ -1010,8 +1007,7 @@ pub async fn calibrate_plan(
     let period = rec.plan.period;
     let pl = rec.plan.product_line_id;
     let probs = &rec.plan.probabilities;
-    let rows = all_lines(&state, rec.plan.id).await?;
-    let facts = state.store.facts(&rec.unit_path, period, pl, true).await?;
+    let Model { facts, lines: rows, children: kids } = model(state.store.as_ref(), &rec).await?;
     let got = achieved_by_key(&rec, &facts);
     let by_rep: HashMap<i64, &LineRecord> = rows.iter().filter_map(|l| l.rep_id.map(|r| (r, l))).collect();
     let positions: Vec<Position> = rows
@@ -1024,9 +1020,7 @@ pub async fn calibrate_plan(
             })
         })
         .collect();
-    let priorities: HashMap<i64, Decimal> = rows.iter().map(|l| (line_key(l), l.priority)).collect();
-    let kids = children(&rec, &facts, &priorities);
-    let model: HashMap<i64, &ChildInput> = kids.iter().map(|k| (k.key(), &k.input)).collect();
+    let inputs: HashMap<i64, &ChildInput> = kids.iter().map(|k| (k.key(), &k.input)).collect();
     let line_of_rep = |rep: i64, field: &str| -> Result<&LineRecord, ApiError> {
         by_rep.get(&rep).copied().ok_or_else(|| ApiError::invalid(field, format!("rep {rep} has no line in this plan")))
     };
@@ -1058,7 +1052,7 @@ pub async fn calibrate_plan(
             let mut moves: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
             for c in &owned {
                 let to = named[&c.id];
-                let base = model.get(&to).map(|m| (m.staffing, m.priority)).unwrap_or((Decimal::ZERO, Decimal::ONE));
+                let base = inputs.get(&to).map(|m| (m.staffing, m.priority)).unwrap_or((Decimal::ZERO, Decimal::ONE));
                 let r = receivers.entry(to).or_insert(ChildInput {
                     id: to,
                     history: [0; 3],
@@ -1135,7 +1129,7 @@ pub async fn calibrate_plan(
             if by_rep.contains_key(rep_id) {
                 return Err(ApiError::invalid("event.rep_id", "the rep already has a line in this plan"));
             }
-            let hired = model.get(rep_id).map(|m| (*m).clone()).ok_or_else(|| {
+            let hired = inputs.get(rep_id).map(|m| (*m).clone()).ok_or_else(|| {
                 ApiError::invalid(
                     "event.rep_id",
                     format!("must be an active rep of {} who counts in {period}", rec.plan.unit_name),
