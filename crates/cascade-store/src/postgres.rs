@@ -16,6 +16,11 @@ pub(crate) use sql::SqlStore;
 
 pub(crate) const BACKEND: Backend = Backend::Postgres;
 
+/// What an import runs first and last, around its batches, so that the
+/// `sales_quarters` summary is merged once per import instead of once per
+/// statement (see migration 0006).
+pub(crate) const SUMMARY_BATCH: Option<(&str, &str)> = Some(("SELECT sales_quarters_defer()", "SELECT sales_quarters_fold()"));
+
 /// The text of a custom field in a `custom` JSON column (`key` is checked).
 pub(crate) fn json_text(column: &str, key: &str) -> String {
     format!("({column}::jsonb ->> '{key}')")

@@ -16,6 +16,11 @@ pub(crate) use sql::SqlStore;
 
 pub(crate) const BACKEND: Backend = Backend::Sqlite;
 
+/// SQLite's triggers update the `sales_quarters` summary row by row in
+/// place, so imports need nothing around their batches (see the PostgreSQL
+/// side).
+pub(crate) const SUMMARY_BATCH: Option<(&str, &str)> = None;
+
 /// The text of a custom field in a `custom` JSON column (`key` is checked).
 pub(crate) fn json_text(column: &str, key: &str) -> String {
     format!("CAST(json_extract({column}, '$.{key}') AS TEXT)")

@@ -37,6 +37,7 @@ contract!(
     permissions_are_seeded_once_and_the_audit_log_is_append_only,
     product_lines_in_use_cannot_be_deleted,
     migrations_are_idempotent,
+    plan_facts_sum_sales_exactly_through_every_kind_of_write,
 );
 
 fn code(s: &str) -> Code {
@@ -766,4 +767,137 @@ async fn product_lines_in_use_cannot_be_deleted(db: TestDb) {
 async fn migrations_are_idempotent(db: TestDb) {
     db.store.migrate().await.unwrap();
     db.store.ping().await.unwrap();
+}
+
+/// Plans read quarters and years from trigger-kept quarterly totals by unit
+/// and owner, and months from the sales lines. After inserts, upserts that
+/// move a line to another customer, product line or quarter, deletes, a
+/// rolled-back import, and customers changing unit and owner (one by one and
+/// by import), every period's facts must equal the sums of the lines under
+/// their customers' current unit and owner.
+async fn plan_facts_sum_sales_exactly_through_every_kind_of_write(db: TestDb) {
+    use cascade_core::Period;
+    let t = tree(&db).await;
+    let r1 = rep(&db, "E1", t.gd.id).await;
+    let r2 = rep(&db, "E2", t.sh.id).await;
+    let customers = [
+        customer(&db, "C1", t.gd.id, Some(r1.id)).await,
+        customer(&db, "C2", t.gd.id, None).await,
+        customer(&db, "C3", t.sh.id, Some(r2.id)).await,
+    ];
+    let lines = [product(&db, "PL1").await, product(&db, "PL2").await];
+    // A fixed pseudo-random walk: the same writes on both databases.
+    let mut seed: u64 = 0x5eed;
+    let mut next = |n: u64| {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) % n
+    };
+    let row = |doc: u64, next: &mut dyn FnMut(u64) -> u64| NewSalesRecord {
+        doc_id: code(&format!("D{doc}")),
+        customer_id: customers[next(3) as usize].id,
+        product_line_id: lines[next(2) as usize].id,
+        booked_on: NaiveDate::from_ymd_opt(2022 + next(5) as i32, 1 + next(12) as u32, 1 + next(28) as u32).unwrap(),
+        amount: Money::from_fen(next(2_000_000) as i64 - 200_000),
+    };
+    let import = |batch: ImportBatch, commit: bool| {
+        let store = db.store.clone();
+        async move {
+            let (tx, rx) = tokio::sync::mpsc::channel(4);
+            let apply = tokio::spawn(async move { store.apply_import(rx).await });
+            tx.send(ImportMsg::Batch(batch)).await.unwrap();
+            tx.send(if commit { ImportMsg::Commit } else { ImportMsg::Abort }).await.unwrap();
+            apply.await.unwrap().unwrap()
+        }
+    };
+    for round in 0..4u64 {
+        // New lines, then re-sent lines with other customers, dates and amounts.
+        import(ImportBatch::Sales((0..60).map(|i| row(round * 60 + i, &mut next)).collect()), true).await;
+        let resent: Vec<u64> = (0..round * 60 + 60).filter(|_| next(3) == 0).take(30).collect();
+        import(ImportBatch::Sales(resent.into_iter().map(|d| row(d, &mut next)).collect()), true).await;
+        // A rolled-back import changes nothing.
+        import(ImportBatch::Sales((0..30).map(|i| row(10_000 + i, &mut next)).collect()), false).await;
+        // Customers change hands: one by one, and all at once by import.
+        let homes = [(t.gd.id, Some(r1.id)), (t.gd.id, None), (t.sh.id, Some(r2.id))];
+        let (unit_id, owner) = homes[next(3) as usize];
+        let patch = CustomerPatch { unit_id: Some(unit_id), owner_rep_id: Some(owner), ..Default::default() };
+        db.store.update_customer(&all(), customers[next(3) as usize].id, &patch).await.unwrap();
+        if round == 2 {
+            let mut moved = Vec::new();
+            for c in &customers {
+                let (unit_id, owner_rep_id) = homes[next(3) as usize];
+                let c = db.store.get_customer(&all(), c.id).await.unwrap();
+                moved.push(NewCustomer {
+                    custom: Default::default(),
+                    code: c.code,
+                    name: c.name,
+                    grade: c.grade,
+                    province: c.province,
+                    city: c.city,
+                    unit_id,
+                    owner_rep_id,
+                    stage: None,
+                });
+            }
+            import(ImportBatch::Customers(moved), true).await;
+        }
+        let page = db.store.list_sales_records(&all(), &SalesFilter::default(), &ListParams::default()).await.unwrap();
+        for s in page.items.iter().take(5 + next(10) as usize) {
+            db.store.delete_sales_record(&all(), s.id).await.unwrap();
+        }
+        db.store
+            .create_sales_record(&all(), &NewSalesRecord { doc_id: code(&format!("N{round}")), ..row(0, &mut next) })
+            .await
+            .unwrap();
+    }
+    let mut sales = Vec::new();
+    let mut params = ListParams { limit: 500, ..Default::default() };
+    loop {
+        let page = db.store.list_sales_records(&all(), &SalesFilter::default(), &params).await.unwrap();
+        sales.extend(page.items);
+        match page.next_cursor {
+            Some(c) => params.cursor = Some(c),
+            None => break,
+        }
+    }
+    assert!(sales.len() > 150, "the walk leaves {} lines", sales.len());
+    let mut now = Vec::new();
+    for c in &customers {
+        now.push(db.store.get_customer(&all(), c.id).await.unwrap());
+    }
+    let homes: std::collections::BTreeSet<_> = now.iter().map(|c| (c.unit_id, c.owner_rep_id)).collect();
+    assert!(homes.len() > 1, "customers end in different hands");
+    for period in ["2026", "2025-Q3", "2026-Q1", "2025-02", "2026-12"] {
+        let period = Period::parse(period).unwrap();
+        for pl in [None, Some(lines[1].id)] {
+            let facts = db.store.facts(&format!("/{}/", t.hq.id), period, pl, true).await.unwrap();
+            let mut got: Vec<(i64, Option<i64>, i64, [i64; 3])> =
+                facts.sales.iter().map(|f| (f.unit_id, f.owner_rep_id, f.current, f.history)).collect();
+            got.sort_unstable();
+            let mut want: std::collections::BTreeMap<(i64, Option<i64>), (i64, [i64; 3])> = Default::default();
+            for s in sales.iter().filter(|s| pl.is_none_or(|pl| s.product_line_id == pl)) {
+                let c = now.iter().find(|c| c.id == s.customer_id).unwrap();
+                let k = (0..4).find(|k| period.years_earlier(*k).contains(s.booked_on));
+                if let Some(k) = k {
+                    let e = want.entry((c.unit_id, c.owner_rep_id)).or_default();
+                    let fen = s.amount.fen();
+                    if k == 0 {
+                        e.0 += fen
+                    } else {
+                        e.1[k as usize - 1] += fen
+                    }
+                }
+            }
+            let want: Vec<_> = want.into_iter().map(|((u, o), (c, h))| (u, o, c, h)).collect();
+            assert_eq!(got, want, "{period:?}, product line {pl:?}");
+        }
+    }
+    // No empty quarter is left behind, and the totals are the lines' own.
+    assert_eq!(db.raw_execute("DELETE FROM sales_quarters WHERE lines <= 0").await.unwrap(), 0);
+    let lines_total: i64 = sales.iter().map(|s| s.amount.fen()).sum();
+    let check = format!(
+        "DELETE FROM sales_quarters WHERE (SELECT SUM(lines) FROM sales_quarters) <> {} \
+         OR (SELECT SUM(amount_fen) FROM sales_quarters) <> {lines_total}",
+        sales.len()
+    );
+    assert_eq!(db.raw_execute(&check).await.unwrap(), 0, "summed lines and amounts match the sales lines");
 }

@@ -62,11 +62,17 @@ impl ImportStore for SqlStore {
 
     async fn apply_import(&self, mut rx: tokio::sync::mpsc::Receiver<ImportMsg>) -> StoreResult<ImportOutcome> {
         let mut tx = self.pool.begin().await?;
+        if let Some((defer, _)) = super::super::SUMMARY_BATCH {
+            sqlx::query(defer).execute(&mut *tx).await?;
+        }
         let mut changed = 0;
         while let Some(msg) = rx.recv().await {
             match msg {
                 ImportMsg::Batch(batch) => changed += upsert(&mut tx, batch).await?,
                 ImportMsg::Commit => {
+                    if let Some((_, fold)) = super::super::SUMMARY_BATCH {
+                        sqlx::query(fold).execute(&mut *tx).await?;
+                    }
                     tx.commit().await?;
                     return Ok(ImportOutcome { committed: true, changed });
                 }

@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use cascade_api_types::{
     AdjustmentEntry, ChildKind, Evidence, FairnessScore, NewFairnessScore, Plan, PlanRevision, PlanStatus, PlanWeights,
 };
-use cascade_core::{CapabilityRating, FunnelStage, Money, Period, RepStatus};
+use cascade_core::{CapabilityRating, FunnelStage, Money, Period, PeriodKind, RepStatus};
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
@@ -220,25 +220,59 @@ fn range(p: Period) -> (NaiveDate, NaiveDate) {
     (p.start(), p.end_exclusive())
 }
 
-/// The four sums of `s.amount_fen` a period needs — the period itself and
-/// the same period one, two and three years earlier (zero without
-/// `history`) — and the condition that limits the scan to those ranges;
-/// their dates become `q`'s arguments.
-fn sales_sums(q: &mut Query, period: Period, history: bool) -> (String, String) {
+/// Where a period's sales are summed from, as `s` with `product_line_id`
+/// and `amount_fen`: the four sums a period needs (the period itself and the
+/// same period one, two and three years earlier; zero without `history`) and
+/// the condition that limits the read to those ranges. With `by_owner`,
+/// quarters and years read `sales_quarters` (kept by triggers, already
+/// summed by unit, owner and product line), which names the unit and owner
+/// in `unit` and `owner`; otherwise, and for months, the sales lines are
+/// read, as `s` with `customer_id`. The bounds become `q`'s arguments.
+struct SalesSums {
+    from: &'static str,
+    unit: &'static str,
+    owner: &'static str,
+    sums: String,
+    within: String,
+}
+
+fn sales_sums(q: &mut Query, period: Period, history: bool, by_owner: bool) -> SalesSums {
     let mut sums = Vec::new();
     let mut ranges = Vec::new();
     let years = if history { 3 } else { 0 };
+    let quarterly = by_owner && period.kind() != PeriodKind::Month;
     for k in 0..=years {
-        let (s, e) = range(period.years_earlier(k));
-        let (s, e) = (q.arg(Arg::Date(s)), q.arg(Arg::Date(e)));
-        sums.push(format!(
-            "CAST(SUM(CASE WHEN s.booked_on >= {s} AND s.booked_on < {e} THEN s.amount_fen ELSE 0 END) AS BIGINT)"
-        ));
-        ranges.push(format!("(s.booked_on >= {s} AND s.booked_on < {e})"));
+        let p = period.years_earlier(k);
+        let (cond, from_to) = if quarterly {
+            let year = i64::from(p.year()) * 10;
+            let (first, last) = match p {
+                Period::Quarter(_, n) => (year + i64::from(n), year + i64::from(n)),
+                _ => (year + 1, year + 4),
+            };
+            ("s.quarter >= {s} AND s.quarter <= {e}", (Arg::I64(first), Arg::I64(last)))
+        } else {
+            let (s, e) = range(p);
+            ("s.booked_on >= {s} AND s.booked_on < {e}", (Arg::Date(s), Arg::Date(e)))
+        };
+        let (s, e) = (q.arg(from_to.0), q.arg(from_to.1));
+        let cond = cond.replace("{s}", &s).replace("{e}", &e);
+        sums.push(format!("CAST(SUM(CASE WHEN {cond} THEN s.amount_fen ELSE 0 END) AS BIGINT)"));
+        ranges.push(format!("({cond})"));
     }
     sums.resize(4, "CAST(0 AS BIGINT)".to_owned());
-    // Only the ranges are read (an index range each), not the months between.
-    (sums.join(", "), format!("({})", ranges.join(" OR ")))
+    let (from, unit, owner) = if quarterly {
+        ("sales_quarters s", "s.unit_id", "NULLIF(s.owner_rep_id, 0)")
+    } else {
+        ("sales_records s JOIN customers c ON c.id = s.customer_id", "c.unit_id", "c.owner_rep_id")
+    };
+    SalesSums {
+        from,
+        unit,
+        owner,
+        sums: sums.join(", "),
+        // Only the ranges are read (an index range each), not the time between.
+        within: format!("({})", ranges.join(" OR ")),
+    }
 }
 
 impl SqlStore {
@@ -640,16 +674,16 @@ impl PlanStore for SqlStore {
         .await?;
         let (cs, ce) = range(period);
         let mut q = Query::new("");
-        let (sums, within) = sales_sums(&mut q, period, history);
+        let SalesSums { from, unit, owner, sums, within } = sales_sums(&mut q, period, history, true);
         let path = q.arg(Arg::Text(pattern.clone()));
         q.sql = format!(
-            "SELECT c.unit_id, c.owner_rep_id, {sums} FROM sales_records s JOIN customers c ON c.id = s.customer_id \
-             JOIN org_units u ON u.id = c.unit_id WHERE u.path LIKE {path} AND {within}"
+            "SELECT {unit}, {owner}, {sums} FROM {from} JOIN org_units u ON u.id = {unit} \
+             WHERE u.path LIKE {path} AND {within}"
         );
         if let Some(pl) = product_line_id {
             q.and("s.product_line_id = {}", Arg::I64(pl));
         }
-        q.sql.push_str(" GROUP BY c.unit_id, c.owner_rep_id");
+        q.sql.push_str(&format!(" GROUP BY {unit}, {owner}"));
         let sales: Vec<(i64, Option<i64>, i64, i64, i64, i64)> = fetch_rows(&self.pool, &q).await?;
         let mut q = Query::new(
             "SELECT c.unit_id, c.owner_rep_id, o.stage, CAST(SUM(o.amount_fen) AS BIGINT) FROM opportunities o \
@@ -721,8 +755,8 @@ impl PlanStore for SqlStore {
         let mut q = Query::new("");
         let ids: Vec<String> = customers.iter().map(|c| q.arg(Arg::I64(c.0))).collect();
         let ids = ids.join(", ");
-        let (sums, within) = sales_sums(&mut q, period, true);
-        q.sql = format!("SELECT s.customer_id, {sums} FROM sales_records s WHERE s.customer_id IN ({ids}) AND {within}");
+        let SalesSums { from, sums, within, .. } = sales_sums(&mut q, period, true, false);
+        q.sql = format!("SELECT s.customer_id, {sums} FROM {from} WHERE s.customer_id IN ({ids}) AND {within}");
         if let Some(pl) = product_line_id {
             q.and("s.product_line_id = {}", Arg::I64(pl));
         }
