@@ -60,9 +60,10 @@ class SignInPage {
 /**
  * Signs in through the API, for tests that need what the server says.
  * @param {import('@playwright/test').APIRequestContext} request
+ * @param {{ username: string, password: string }} [user] the demo user by default
  */
-async function apiSignIn(request) {
-  const response = await request.post('/api/v1/auth/login', { data: DEMO_USER });
+async function apiSignIn(request, user = DEMO_USER) {
+  const response = await request.post('/api/v1/auth/login', { data: user });
   expect(response.status(), await response.text()).toBe(200);
   return response.json();
 }

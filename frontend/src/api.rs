@@ -9,7 +9,7 @@
 //! refuses the refresh token too, the session is over: it is cleared and the
 //! app falls back to the sign-in page.
 
-use cascade_api_types::{Company, Health, LoginRequest, Me, Password, RefreshRequest, TokenResponse};
+use cascade_api_types::{AttainmentReport, Company, Health, LoginRequest, Me, MyTarget, Password, RefreshRequest, TokenResponse};
 use futures_util::lock::Mutex;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
@@ -23,6 +23,8 @@ pub const LOGIN_PATH: &str = "/api/v1/auth/login";
 pub const REFRESH_PATH: &str = "/api/v1/auth/refresh";
 pub const LOGOUT_PATH: &str = "/api/v1/auth/logout";
 pub const ME_PATH: &str = "/api/v1/auth/me";
+pub const MY_TARGET_PATH: &str = "/api/v1/reps/{id}/target";
+pub const ATTAINMENT_PATH: &str = "/api/v1/metrics/attainment";
 
 const ACCEPT: &str = "application/json, application/problem+json";
 
@@ -73,6 +75,23 @@ pub async fn get_me(auth: Auth) -> Result<Me, ApiError> {
     authed_get(auth, ME_PATH).await
 }
 
+/// A rep's own target for a period; `None` when no approved or draft plan
+/// of the rep's unit has a line for them yet (404).
+pub async fn get_my_target(auth: Auth, rep_id: i64, period: &str) -> Result<Option<MyTarget>, ApiError> {
+    let url = format!("/api/v1/reps/{rep_id}/target?period={period}");
+    match authed_get_url(auth, MY_TARGET_PATH, &url).await {
+        Ok(target) => Ok(Some(target)),
+        Err(error) if error.status() == Some(404) => Ok(None),
+        Err(error) => Err(error),
+    }
+}
+
+/// A unit's attainment for a period, rolled up over its subtree, with its
+/// children's.
+pub async fn get_attainment(auth: Auth, unit_id: i64, period: &str) -> Result<AttainmentReport, ApiError> {
+    authed_get_url(auth, ATTAINMENT_PATH, &format!("{ATTAINMENT_PATH}?unit_id={unit_id}&period={period}")).await
+}
+
 /// Signs in. The caller keeps the session (see [`Auth::set`]).
 pub async fn login(username: &str, password: &str) -> Result<Session, LoginError> {
     let body = LoginRequest { username: username.trim().to_owned(), password: Password(password.to_owned()) };
@@ -98,17 +117,23 @@ pub async fn logout(session: &Session) -> Result<(), ApiError> {
 /// `GET path` as the signed-in person, refreshing the access token once if
 /// the server says it expired.
 pub async fn authed_get<T: DeserializeOwned>(auth: Auth, path: &'static str) -> Result<T, ApiError> {
+    authed_get_url(auth, path, path).await
+}
+
+/// [`authed_get`] of `url`, a `path` template filled in (ids, query); errors
+/// name the template, which says which call failed without the values.
+pub async fn authed_get_url<T: DeserializeOwned>(auth: Auth, path: &'static str, url: &str) -> Result<T, ApiError> {
     let session = auth.current().ok_or(ApiError::SignedOut)?;
-    let mut response = send_authed_get(path, &session.access_token).await?;
+    let mut response = send_authed_get(path, url, &session.access_token).await?;
     if response.status() == 401 {
         let renewed = renew(auth, &session.access_token).await?;
-        response = send_authed_get(path, &renewed.access_token).await?;
+        response = send_authed_get(path, url, &renewed.access_token).await?;
     }
     decode("GET", path, response).await
 }
 
-async fn send_authed_get(path: &'static str, access_token: &str) -> Result<Response, ApiError> {
-    let request = Request::get(path).header("Accept", ACCEPT).header("Authorization", &bearer(access_token));
+async fn send_authed_get(path: &'static str, url: &str, access_token: &str) -> Result<Response, ApiError> {
+    let request = Request::get(url).header("Accept", ACCEPT).header("Authorization", &bearer(access_token));
     send("GET", path, request).await
 }
 

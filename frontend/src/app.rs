@@ -16,6 +16,7 @@ use leptos::task::spawn_local;
 
 use crate::session::{Auth, SignedOutBecause};
 use crate::signin::SignIn;
+use crate::targets::TargetCard;
 use crate::{api, display};
 
 #[component]
@@ -52,6 +53,7 @@ fn Home() -> impl IntoView {
                 </div>
             </header>
             <main class="cards">
+                <TargetCard />
                 <CompanyCard />
                 <HealthCard />
             </main>
@@ -168,7 +170,7 @@ fn HealthCard() -> impl IntoView {
 
 /// One labelled value of a card, in both languages.
 #[component]
-fn Fact(label: &'static str, en: &'static str, testid: &'static str, value: String) -> impl IntoView {
+pub(crate) fn Fact(label: &'static str, en: &'static str, testid: &'static str, value: String) -> impl IntoView {
     view! {
         <div class="fact">
             <dt>{label} " " <span class="en">{en}</span></dt>
@@ -177,11 +179,11 @@ fn Fact(label: &'static str, en: &'static str, testid: &'static str, value: Stri
     }
 }
 
-fn loading() -> impl IntoView {
+pub(crate) fn loading() -> impl IntoView {
     view! { <p class="loading" aria-busy="true">"加载中… Loading…"</p> }
 }
 
-fn load_error(errors: ArcRwSignal<Errors>, retry: impl Fn() + Send + Sync + 'static) -> impl IntoView {
+pub(crate) fn load_error(errors: ArcRwSignal<Errors>, retry: impl Fn() + Send + Sync + 'static) -> impl IntoView {
     let messages =
         move || errors.with(|errors| errors.iter().map(|(_, error)| view! { <li>{error.to_string()}</li> }).collect_view());
     view! {

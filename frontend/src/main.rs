@@ -6,13 +6,15 @@
 //! - `api`: calls to the server (bearer token, one refresh on 401) and how
 //!   their failures read to a person;
 //! - `display`: pure formatting of values for the page;
-//! - `app`: the root and the home page; `signin`: the sign-in page.
+//! - `app`: the root and the home page; `signin`: the sign-in page;
+//! - `targets`: the home page's target card (a rep's own, a manager's unit).
 
 mod api;
 mod app;
 mod display;
 mod session;
 mod signin;
+mod targets;
 
 fn main() {
     // Without the hook a panic in WASM shows up as an opaque `unreachable`
