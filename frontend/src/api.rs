@@ -78,7 +78,7 @@ pub async fn get_me(auth: Auth) -> Result<Me, ApiError> {
 /// A rep's own target for a period; `None` when no approved or draft plan
 /// of the rep's unit has a line for them yet (404).
 pub async fn get_my_target(auth: Auth, rep_id: i64, period: &str) -> Result<Option<MyTarget>, ApiError> {
-    let url = format!("/api/v1/reps/{rep_id}/target?period={period}");
+    let url = format!("{}?period={period}", MY_TARGET_PATH.replace("{id}", &rep_id.to_string()));
     match authed_get_url(auth, MY_TARGET_PATH, &url).await {
         Ok(target) => Ok(Some(target)),
         Err(error) if error.status() == Some(404) => Ok(None),
