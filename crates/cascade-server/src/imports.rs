@@ -176,15 +176,17 @@ async fn execute(
     let lookups = store.lookups(&scope).await?;
     let (tx, rx) = mpsc::channel::<ImportMsg>(4);
     let writer = {
-        let store = store.clone();
-        tokio::spawn(async move { store.apply_import(rx).await })
+        let (store, scope) = (store.clone(), scope.clone());
+        tokio::spawn(async move { store.apply_import(&scope, rx).await })
     };
     let reader_done = done.clone();
     let read = tokio::task::spawn_blocking(move || read_rows(kind, rows, &lookups, &tx, &reader_done));
     let errors = read.await;
     let applied = writer.await;
-    let errors = errors?;
+    let mut errors = errors?;
     let applied = applied??;
+    errors.add(applied.refused);
+    errors.shown.sort_by_key(|e| e.row);
     let rows_total = done.load(Ordering::Relaxed).max(total);
     Ok(Outcome {
         succeeded: errors.total == 0 && applied.committed,
@@ -286,8 +288,8 @@ fn read_rows(kind: ImportKind, rows: RowSource, lookups: &Lookups, tx: &mpsc::Se
         }
         match resolve(n, row, lookups) {
             Ok(item) if log.total == 0 => {
-                batch.push(item);
-                if batch.len() >= BATCH_ROWS && tx.blocking_send(ImportMsg::Batch(batch.take())).is_err() {
+                batch.push(n, item);
+                if batch.len() >= BATCH_ROWS && tx.blocking_send(batch.take()).is_err() {
                     // The writer stopped (a database error): it reports that itself.
                     return log;
                 }
@@ -297,7 +299,7 @@ fn read_rows(kind: ImportKind, rows: RowSource, lookups: &Lookups, tx: &mpsc::Se
         }
     }
     let last = if log.total == 0 {
-        if batch.len() > 0 && tx.blocking_send(ImportMsg::Batch(batch.take())).is_err() {
+        if batch.len() > 0 && tx.blocking_send(batch.take()).is_err() {
             return log;
         }
         ImportMsg::Commit
@@ -325,21 +327,24 @@ enum Resolved {
     Visit(NewVisit),
 }
 
-struct Batch(ImportBatch);
+/// Resolved rows on their way to the writer, with their row numbers.
+struct Batch(ImportBatch, Vec<u64>);
 
 impl Batch {
     fn new(kind: ImportKind) -> Self {
-        Batch(match kind {
+        let rows = match kind {
             ImportKind::Reps => ImportBatch::Reps(Vec::new()),
             ImportKind::Customers => ImportBatch::Customers(Vec::new()),
             ImportKind::Opportunities => ImportBatch::Opportunities(Vec::new()),
             ImportKind::Visits => ImportBatch::Visits(Vec::new()),
             // Org units never come here: they are written by `import_org_units`.
             ImportKind::SalesRecords | ImportKind::OrgUnits => ImportBatch::Sales(Vec::new()),
-        })
+        };
+        Batch(rows, Vec::new())
     }
 
-    fn push(&mut self, item: Resolved) {
+    fn push(&mut self, n: u64, item: Resolved) {
+        self.1.push(n);
         match (&mut self.0, item) {
             (ImportBatch::Reps(v), Resolved::Rep(r)) => v.push(r),
             (ImportBatch::Customers(v), Resolved::Customer(r)) => v.push(r),
@@ -351,16 +356,10 @@ impl Batch {
     }
 
     fn len(&self) -> usize {
-        match &self.0 {
-            ImportBatch::Reps(v) => v.len(),
-            ImportBatch::Customers(v) => v.len(),
-            ImportBatch::Sales(v) => v.len(),
-            ImportBatch::Opportunities(v) => v.len(),
-            ImportBatch::Visits(v) => v.len(),
-        }
+        self.0.len()
     }
 
-    fn take(&mut self) -> ImportBatch {
+    fn take(&mut self) -> ImportMsg {
         let empty = match &self.0 {
             ImportBatch::Reps(_) => ImportBatch::Reps(Vec::with_capacity(BATCH_ROWS)),
             ImportBatch::Customers(_) => ImportBatch::Customers(Vec::with_capacity(BATCH_ROWS)),
@@ -368,7 +367,7 @@ impl Batch {
             ImportBatch::Opportunities(_) => ImportBatch::Opportunities(Vec::with_capacity(BATCH_ROWS)),
             ImportBatch::Visits(_) => ImportBatch::Visits(Vec::with_capacity(BATCH_ROWS)),
         };
-        std::mem::replace(&mut self.0, empty)
+        ImportMsg::Batch { batch: std::mem::replace(&mut self.0, empty), rows: std::mem::take(&mut self.1) }
     }
 }
 

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use cascade_api_types::{NewCustomer, NewOpportunity, NewRep, NewSalesRecord, NewVisit};
+use cascade_api_types::{FieldError, NewCustomer, NewOpportunity, NewRep, NewSalesRecord, NewVisit};
 
 /// Natural key → id maps of everything an import row may refer to, limited
 /// to the caller's scope (product lines are company-wide).
@@ -30,19 +30,40 @@ pub enum ImportBatch {
     Visits(Vec<NewVisit>),
 }
 
+impl ImportBatch {
+    pub fn len(&self) -> usize {
+        match self {
+            ImportBatch::Reps(v) => v.len(),
+            ImportBatch::Customers(v) => v.len(),
+            ImportBatch::Sales(v) => v.len(),
+            ImportBatch::Opportunities(v) => v.len(),
+            ImportBatch::Visits(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 /// Messages from the file reader to the transaction that applies them.
 #[derive(Debug)]
 pub enum ImportMsg {
-    Batch(ImportBatch),
+    /// Rows and, in the same order, their row numbers in the file (for
+    /// the errors of rows the store refuses).
+    Batch { batch: ImportBatch, rows: Vec<u64> },
     /// Every row passed: commit.
     Commit,
     /// Some row failed: roll everything back. A closed channel means the same.
     Abort,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportOutcome {
     pub committed: bool,
     /// Rows inserted or changed (identical rows are not counted).
     pub changed: u64,
+    /// Rows refused by the store: their natural key belongs to a row
+    /// outside the importer's scope. Nothing is written when there is one.
+    pub refused: Vec<FieldError>,
 }

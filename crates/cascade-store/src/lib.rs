@@ -332,8 +332,11 @@ pub trait ImportStore {
     /// Natural keys of everything in the caller's scope that rows may refer to.
     async fn lookups(&self, scope: &Scope) -> StoreResult<Lookups>;
     /// Applies batches in one transaction until `Commit`; `Abort` or a closed
-    /// channel rolls every batch back.
-    async fn apply_import(&self, rx: tokio::sync::mpsc::Receiver<ImportMsg>) -> StoreResult<ImportOutcome>;
+    /// channel rolls every batch back. A row may only update an existing
+    /// row inside `scope`: a natural key already used outside it refuses
+    /// the row (named in `refused`, nothing of the other row changed or
+    /// shown) and the whole import, like any other bad row.
+    async fn apply_import(&self, scope: &Scope, rx: tokio::sync::mpsc::Receiver<ImportMsg>) -> StoreResult<ImportOutcome>;
     /// Creates or updates org units by code, in one transaction. Rows may
     /// come in any order; parents are resolved in the file and the database.
     /// `Err` of the inner result lists every refused row; nothing is written then.

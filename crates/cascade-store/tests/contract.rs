@@ -803,8 +803,9 @@ async fn plan_facts_sum_sales_exactly_through_every_kind_of_write(db: TestDb) {
         let store = db.store.clone();
         async move {
             let (tx, rx) = tokio::sync::mpsc::channel(4);
-            let apply = tokio::spawn(async move { store.apply_import(rx).await });
-            tx.send(ImportMsg::Batch(batch)).await.unwrap();
+            let apply = tokio::spawn(async move { store.apply_import(&Scope::all(), rx).await });
+            let rows = (1..=batch.len() as u64).collect();
+            tx.send(ImportMsg::Batch { batch, rows }).await.unwrap();
             tx.send(if commit { ImportMsg::Commit } else { ImportMsg::Abort }).await.unwrap();
             apply.await.unwrap().unwrap()
         }

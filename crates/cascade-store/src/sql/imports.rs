@@ -60,27 +60,40 @@ impl ImportStore for SqlStore {
         })
     }
 
-    async fn apply_import(&self, mut rx: tokio::sync::mpsc::Receiver<ImportMsg>) -> StoreResult<ImportOutcome> {
+    async fn apply_import(&self, scope: &Scope, mut rx: tokio::sync::mpsc::Receiver<ImportMsg>) -> StoreResult<ImportOutcome> {
         let mut tx = self.pool.begin().await?;
         if let Some((defer, _)) = super::super::SUMMARY_BATCH {
             sqlx::query(defer).execute(&mut *tx).await?;
         }
+        // A company-wide import may touch any row; a scoped one only rows
+        // inside its subtree, checked before and guarded in every upsert.
+        let guard = (!scope.is_all()).then(|| scope.like_pattern());
         let mut changed = 0;
+        let mut refused = Vec::new();
         while let Some(msg) = rx.recv().await {
             match msg {
-                ImportMsg::Batch(batch) => changed += upsert(&mut tx, batch).await?,
-                ImportMsg::Commit => {
+                ImportMsg::Batch { batch, rows } => {
+                    if let Some(pattern) = &guard {
+                        refused.extend(outside_scope(&mut tx, &batch, &rows, pattern).await?);
+                    }
+                    // After a refusal nothing more is written, but later
+                    // batches are still checked so every refused row is named.
+                    if refused.is_empty() {
+                        changed += upsert(&mut tx, batch, guard.as_deref()).await?;
+                    }
+                }
+                ImportMsg::Commit if refused.is_empty() => {
                     if let Some((_, fold)) = super::super::SUMMARY_BATCH {
                         sqlx::query(fold).execute(&mut *tx).await?;
                     }
                     tx.commit().await?;
-                    return Ok(ImportOutcome { committed: true, changed });
+                    return Ok(ImportOutcome { committed: true, changed, refused });
                 }
-                ImportMsg::Abort => break,
+                ImportMsg::Commit | ImportMsg::Abort => break,
             }
         }
         tx.rollback().await?;
-        Ok(ImportOutcome { committed: false, changed: 0 })
+        Ok(ImportOutcome { committed: false, changed: 0, refused })
     }
 
     async fn import_org_units(&self, scope: &Scope, rows: &[(u64, OrgUnitRow)]) -> StoreResult<Result<u64, Vec<FieldError>>> {
@@ -408,39 +421,109 @@ fn plan_org_units(
     }
 }
 
-async fn upsert(conn: &mut Conn, batch: ImportBatch) -> StoreResult<u64> {
+/// The rows of a batch whose natural key already belongs to a row outside
+/// the scope (`pattern`): such a row can be neither changed nor taken over
+/// from here. Only the key is named, never the other row's content.
+async fn outside_scope(conn: &mut Conn, batch: &ImportBatch, rows: &[u64], pattern: &str) -> StoreResult<Vec<FieldError>> {
+    let (sql, column, keys): (&str, &str, Vec<&str>) = match batch {
+        ImportBatch::Reps(v) => (
+            "SELECT r.employee_no FROM reps r JOIN org_units u ON u.id = r.unit_id WHERE r.employee_no",
+            "employee_no",
+            v.iter().map(|r| r.employee_no.as_str()).collect(),
+        ),
+        ImportBatch::Customers(v) => (
+            "SELECT c.code FROM customers c JOIN org_units u ON u.id = c.unit_id WHERE c.code",
+            "code",
+            v.iter().map(|c| c.code.as_str()).collect(),
+        ),
+        ImportBatch::Sales(v) => (
+            "SELECT s.doc_id FROM sales_records s JOIN customers c ON c.id = s.customer_id \
+             JOIN org_units u ON u.id = c.unit_id WHERE s.doc_id",
+            "doc_id",
+            v.iter().map(|s| s.doc_id.as_str()).collect(),
+        ),
+        ImportBatch::Opportunities(v) => (
+            "SELECT o.external_id FROM opportunities o JOIN customers c ON c.id = o.customer_id \
+             JOIN org_units u ON u.id = c.unit_id WHERE o.external_id",
+            "external_id",
+            v.iter().map(|o| o.external_id.as_deref().unwrap_or_default()).collect(),
+        ),
+        ImportBatch::Visits(v) => (
+            "SELECT v.external_id FROM visits v JOIN customers c ON c.id = v.customer_id \
+             JOIN org_units u ON u.id = c.unit_id WHERE v.external_id",
+            "external_id",
+            v.iter().map(|v| v.external_id.as_deref().unwrap_or_default()).collect(),
+        ),
+    };
+    let mut taken = std::collections::HashSet::new();
+    for chunk in keys.chunks(CHUNK) {
+        let mut qb = QueryBuilder::<Db>::new(sql);
+        qb.push(" IN (");
+        let mut sep = qb.separated(", ");
+        for k in chunk {
+            sep.push_bind(k.to_string());
+        }
+        sep.push_unseparated(") AND u.path NOT LIKE ");
+        qb.push_bind(pattern.to_owned());
+        let found: Vec<(String,)> = qb.build_query_as().fetch_all(&mut *conn).await?;
+        taken.extend(found.into_iter().map(|(k,)| k));
+    }
+    Ok(keys
+        .iter()
+        .zip(rows)
+        .filter(|(k, _)| taken.contains(**k))
+        .map(|(k, n)| FieldError {
+            field: column.to_owned(),
+            reason: format!("{k} is already used by a record outside your scope; it cannot be changed from here"),
+            row: Some(*n),
+        })
+        .collect())
+}
+
+/// ` AND EXISTS (…)`: the row being updated lies inside the scope. A second
+/// lock on the door [`outside_scope`] already checked, so a row moved out
+/// of the scope by another writer meanwhile is still never touched.
+fn push_guard(qb: &mut QueryBuilder<'_, Db>, inside: &str, pattern: Option<&str>) {
+    if let Some(p) = pattern {
+        qb.push(format!(" AND EXISTS (SELECT 1 FROM {inside} LIKE "));
+        qb.push_bind(p.to_owned());
+        qb.push(")");
+    }
+}
+
+async fn upsert(conn: &mut Conn, batch: ImportBatch, guard: Option<&str>) -> StoreResult<u64> {
     let mut changed = 0;
     match batch {
         ImportBatch::Sales(rows) => {
             for chunk in rows.chunks(CHUNK) {
-                changed += upsert_sales(conn, chunk).await?;
+                changed += upsert_sales(conn, chunk, guard).await?;
             }
         }
         ImportBatch::Reps(rows) => {
             for chunk in rows.chunks(CHUNK) {
-                changed += upsert_reps(conn, chunk).await?;
+                changed += upsert_reps(conn, chunk, guard).await?;
             }
         }
         ImportBatch::Customers(rows) => {
             for chunk in rows.chunks(CHUNK) {
-                changed += upsert_customers(conn, chunk).await?;
+                changed += upsert_customers(conn, chunk, guard).await?;
             }
         }
         ImportBatch::Opportunities(rows) => {
             for chunk in rows.chunks(CHUNK) {
-                changed += upsert_opportunities(conn, chunk).await?;
+                changed += upsert_opportunities(conn, chunk, guard).await?;
             }
         }
         ImportBatch::Visits(rows) => {
             for chunk in rows.chunks(CHUNK) {
-                changed += upsert_visits(conn, chunk).await?;
+                changed += upsert_visits(conn, chunk, guard).await?;
             }
         }
     }
     Ok(changed)
 }
 
-async fn upsert_sales(conn: &mut Conn, rows: &[NewSalesRecord]) -> StoreResult<u64> {
+async fn upsert_sales(conn: &mut Conn, rows: &[NewSalesRecord], guard: Option<&str>) -> StoreResult<u64> {
     let ts = now();
     let mut qb = QueryBuilder::<Db>::new(
         "INSERT INTO sales_records (doc_id, customer_id, product_line_id, booked_on, amount_fen, created_at) ",
@@ -456,10 +539,15 @@ async fn upsert_sales(conn: &mut Conn, rows: &[NewSalesRecord]) -> StoreResult<u
     qb.push(
         " ON CONFLICT (doc_id) DO UPDATE SET customer_id = excluded.customer_id, product_line_id = excluded.product_line_id, \
          booked_on = excluded.booked_on, amount_fen = excluded.amount_fen \
-         WHERE sales_records.customer_id IS DISTINCT FROM excluded.customer_id \
+         WHERE (sales_records.customer_id IS DISTINCT FROM excluded.customer_id \
             OR sales_records.product_line_id IS DISTINCT FROM excluded.product_line_id \
             OR sales_records.booked_on IS DISTINCT FROM excluded.booked_on \
-            OR sales_records.amount_fen IS DISTINCT FROM excluded.amount_fen",
+            OR sales_records.amount_fen IS DISTINCT FROM excluded.amount_fen)",
+    );
+    push_guard(
+        &mut qb,
+        "customers gc JOIN org_units gu ON gu.id = gc.unit_id WHERE gc.id = sales_records.customer_id AND gu.path",
+        guard,
     );
     Ok(qb.build().execute(&mut *conn).await?.rows_affected())
 }
@@ -474,7 +562,7 @@ fn merge_changes(table: &str) -> String {
     super::super::json_merge_changes(&format!("{table}.custom"), "excluded.custom")
 }
 
-async fn upsert_reps(conn: &mut Conn, rows: &[NewRep]) -> StoreResult<u64> {
+async fn upsert_reps(conn: &mut Conn, rows: &[NewRep], guard: Option<&str>) -> StoreResult<u64> {
     let ts = now();
     let mut qb = QueryBuilder::<Db>::new(
         "INSERT INTO reps (employee_no, name, unit_id, status, status_since, rating, hire_date, created_at, updated_at, custom) ",
@@ -496,12 +584,13 @@ async fn upsert_reps(conn: &mut Conn, rows: &[NewRep]) -> StoreResult<u64> {
         " ON CONFLICT (employee_no) DO UPDATE SET name = excluded.name, unit_id = excluded.unit_id, status = excluded.status, \
          status_since = excluded.status_since, rating = excluded.rating, hire_date = excluded.hire_date, updated_at = excluded.updated_at, \
          custom = {} \
-         WHERE reps.name IS DISTINCT FROM excluded.name OR reps.unit_id IS DISTINCT FROM excluded.unit_id \
+         WHERE (reps.name IS DISTINCT FROM excluded.name OR reps.unit_id IS DISTINCT FROM excluded.unit_id \
             OR reps.status IS DISTINCT FROM excluded.status OR reps.status_since IS DISTINCT FROM excluded.status_since \
-            OR reps.rating IS DISTINCT FROM excluded.rating OR reps.hire_date IS DISTINCT FROM excluded.hire_date OR {}",
+            OR reps.rating IS DISTINCT FROM excluded.rating OR reps.hire_date IS DISTINCT FROM excluded.hire_date OR {})",
         merge("reps"),
         merge_changes("reps"),
     ));
+    push_guard(&mut qb, "org_units gu WHERE gu.id = reps.unit_id AND gu.path", guard);
     Ok(qb.build().execute(&mut *conn).await?.rows_affected())
 }
 
@@ -520,7 +609,7 @@ where
     Ok(qb.build_query_as::<R>().fetch_all(&mut *conn).await?)
 }
 
-async fn upsert_customers(conn: &mut Conn, rows: &[NewCustomer]) -> StoreResult<u64> {
+async fn upsert_customers(conn: &mut Conn, rows: &[NewCustomer], guard: Option<&str>) -> StoreResult<u64> {
     let before: HashMap<String, String> = existing::<(String, String)>(
         conn,
         "SELECT code, stage FROM customers WHERE code",
@@ -553,14 +642,15 @@ async fn upsert_customers(conn: &mut Conn, rows: &[NewCustomer]) -> StoreResult<
          city = excluded.city, unit_id = excluded.unit_id, owner_rep_id = excluded.owner_rep_id, stage = excluded.stage, \
          stage_changed_at = CASE WHEN customers.stage = excluded.stage THEN customers.stage_changed_at ELSE excluded.stage_changed_at END, \
          updated_at = excluded.updated_at, custom = {} \
-         WHERE customers.name IS DISTINCT FROM excluded.name OR customers.grade IS DISTINCT FROM excluded.grade \
+         WHERE (customers.name IS DISTINCT FROM excluded.name OR customers.grade IS DISTINCT FROM excluded.grade \
             OR customers.province IS DISTINCT FROM excluded.province OR customers.city IS DISTINCT FROM excluded.city \
             OR customers.unit_id IS DISTINCT FROM excluded.unit_id OR customers.owner_rep_id IS DISTINCT FROM excluded.owner_rep_id \
-            OR customers.stage IS DISTINCT FROM excluded.stage OR {} \
-         RETURNING id, code, stage",
+            OR customers.stage IS DISTINCT FROM excluded.stage OR {})",
         merge("customers"),
         merge_changes("customers"),
     ));
+    push_guard(&mut qb, "org_units gu WHERE gu.id = customers.unit_id AND gu.path", guard);
+    qb.push(" RETURNING id, code, stage");
     let written: Vec<(i64, String, String)> = qb.build_query_as().fetch_all(&mut *conn).await?;
     let changed = written.len() as u64;
     let history: Vec<(i64, Option<String>, String)> = written
@@ -582,7 +672,7 @@ async fn upsert_customers(conn: &mut Conn, rows: &[NewCustomer]) -> StoreResult<
     Ok(changed)
 }
 
-async fn upsert_opportunities(conn: &mut Conn, rows: &[NewOpportunity]) -> StoreResult<u64> {
+async fn upsert_opportunities(conn: &mut Conn, rows: &[NewOpportunity], guard: Option<&str>) -> StoreResult<u64> {
     let before: HashMap<String, (String, NaiveDate)> = existing::<(String, String, NaiveDate)>(
         conn,
         "SELECT external_id, stage, expected_close FROM opportunities WHERE external_id",
@@ -618,17 +708,22 @@ async fn upsert_opportunities(conn: &mut Conn, rows: &[NewOpportunity]) -> Store
          expected_close = excluded.expected_close, stage = excluded.stage, lost_reason = excluded.lost_reason, \
          stage_changed_at = CASE WHEN opportunities.stage = excluded.stage THEN opportunities.stage_changed_at ELSE excluded.stage_changed_at END, \
          updated_at = excluded.updated_at, custom = {} \
-         WHERE opportunities.name IS DISTINCT FROM excluded.name OR opportunities.customer_id IS DISTINCT FROM excluded.customer_id \
+         WHERE (opportunities.name IS DISTINCT FROM excluded.name OR opportunities.customer_id IS DISTINCT FROM excluded.customer_id \
             OR opportunities.owner_rep_id IS DISTINCT FROM excluded.owner_rep_id \
             OR opportunities.product_line_id IS DISTINCT FROM excluded.product_line_id \
             OR opportunities.amount_fen IS DISTINCT FROM excluded.amount_fen \
             OR opportunities.expected_close IS DISTINCT FROM excluded.expected_close \
             OR opportunities.stage IS DISTINCT FROM excluded.stage OR opportunities.lost_reason IS DISTINCT FROM excluded.lost_reason \
-            OR {} \
-         RETURNING id, external_id, stage, expected_close",
+            OR {})",
         merge("opportunities"),
         merge_changes("opportunities"),
     ));
+    push_guard(
+        &mut qb,
+        "customers gc JOIN org_units gu ON gu.id = gc.unit_id WHERE gc.id = opportunities.customer_id AND gu.path",
+        guard,
+    );
+    qb.push(" RETURNING id, external_id, stage, expected_close");
     let written: Vec<(i64, String, String, NaiveDate)> = qb.build_query_as().fetch_all(&mut *conn).await?;
     let changed = written.len() as u64;
     // (opportunity, from stage, to stage, from close, to close)
@@ -658,7 +753,7 @@ async fn upsert_opportunities(conn: &mut Conn, rows: &[NewOpportunity]) -> Store
     Ok(changed)
 }
 
-async fn upsert_visits(conn: &mut Conn, rows: &[NewVisit]) -> StoreResult<u64> {
+async fn upsert_visits(conn: &mut Conn, rows: &[NewVisit], guard: Option<&str>) -> StoreResult<u64> {
     let ts = now();
     let mut qb =
         QueryBuilder::<Db>::new("INSERT INTO visits (external_id, rep_id, customer_id, visit_date, kind, notes, created_at) ");
@@ -674,9 +769,14 @@ async fn upsert_visits(conn: &mut Conn, rows: &[NewVisit]) -> StoreResult<u64> {
     qb.push(
         " ON CONFLICT (external_id) DO UPDATE SET rep_id = excluded.rep_id, customer_id = excluded.customer_id, \
          visit_date = excluded.visit_date, kind = excluded.kind, notes = excluded.notes \
-         WHERE visits.rep_id IS DISTINCT FROM excluded.rep_id OR visits.customer_id IS DISTINCT FROM excluded.customer_id \
+         WHERE (visits.rep_id IS DISTINCT FROM excluded.rep_id OR visits.customer_id IS DISTINCT FROM excluded.customer_id \
             OR visits.visit_date IS DISTINCT FROM excluded.visit_date OR visits.kind IS DISTINCT FROM excluded.kind \
-            OR visits.notes IS DISTINCT FROM excluded.notes",
+            OR visits.notes IS DISTINCT FROM excluded.notes)",
+    );
+    push_guard(
+        &mut qb,
+        "customers gc JOIN org_units gu ON gu.id = gc.unit_id WHERE gc.id = visits.customer_id AND gu.path",
+        guard,
     );
     Ok(qb.build().execute(&mut *conn).await?.rows_affected())
 }
