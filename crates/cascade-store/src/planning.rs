@@ -134,6 +134,9 @@ pub enum SideEffect {
     SlipOpportunity { opportunity_id: i64, new_close: NaiveDate },
     /// The rep is marked departed from this date.
     RepDeparted { rep_id: i64, since: NaiveDate },
+    /// Open deals change owner (a departing rep's deals on a colleague's
+    /// customer go to that colleague).
+    HandOverDeals { opportunity_ids: Vec<i64>, to_rep_id: i64 },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -261,10 +264,11 @@ pub trait PlanStore {
     /// the three earlier years read as zero and are not scanned (what
     /// achievement needs is the period alone).
     async fn facts(&self, unit_path: &str, period: Period, product_line_id: Option<i64>, history: bool) -> StoreResult<Facts>;
-    /// Facts of single customers (sorted by id), unscoped: the caller checks
-    /// the plan's scope.
+    /// Facts of single customers inside `scope` (sorted by id); customers
+    /// outside it are left out exactly like ones that do not exist.
     async fn customer_facts(
         &self,
+        scope: &Scope,
         select: &CustomerSelect,
         period: Period,
         product_line_id: Option<i64>,

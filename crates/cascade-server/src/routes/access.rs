@@ -22,10 +22,10 @@ use crate::validate;
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_roles)
         .service(set_role_permissions)
-        .service(list_tokens)
-        .service(issue_token)
-        .service(revoke_token)
-        .service(list_audit);
+        .service(list_api_tokens)
+        .service(issue_api_token)
+        .service(revoke_api_token)
+        .service(list_audit_entries);
 }
 
 fn grant_error(field: &str, e: GrantError) -> ApiError {
@@ -85,7 +85,7 @@ list_query!(
 /// API tokens whose unit lies in your scope, revoked ones included.
 #[utoipa::path(tag = "access", params(TokenQuery), security(("bearer" = ["api_tokens.write"])), responses((status = 200, body = ApiTokenPage), BadQuery))]
 #[get("/api-tokens")]
-pub async fn list_tokens(
+pub async fn list_api_tokens(
     state: web::Data<AppState>,
     caller: Caller,
     q: Query<TokenQuery>,
@@ -105,7 +105,11 @@ pub async fn list_tokens(
     responses((status = 201, body = IssuedApiToken), BadInput)
 )]
 #[post("/api-tokens")]
-pub async fn issue_token(state: web::Data<AppState>, caller: Caller, body: Json<NewApiToken>) -> Result<HttpResponse, ApiError> {
+pub async fn issue_api_token(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: Json<NewApiToken>,
+) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ApiTokensWrite)?;
     if caller.api_token_id.is_some() {
         return Err(ApiError::Forbidden("an API token cannot issue API tokens".to_owned()));
@@ -139,7 +143,7 @@ pub async fn issue_token(state: web::Data<AppState>, caller: Caller, body: Json<
     responses((status = 200, body = ApiToken), NotFound)
 )]
 #[delete("/api-tokens/{id}")]
-pub async fn revoke_token(
+pub async fn revoke_api_token(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<i64>,
@@ -170,7 +174,7 @@ list_query!(
 /// after. Read-only: nothing can change or delete an entry.
 #[utoipa::path(tag = "access", params(AuditQuery), security(("bearer" = ["audit.read"])), responses((status = 200, body = AuditPage), BadQuery))]
 #[get("/audit")]
-pub async fn list_audit(
+pub async fn list_audit_entries(
     state: web::Data<AppState>,
     caller: Caller,
     q: Query<AuditQuery>,

@@ -16,7 +16,7 @@ use crate::extract::Json;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(login).service(refresh).service(logout).service(me);
+    cfg.service(login).service(refresh).service(logout).service(get_me);
 }
 
 /// One answer for an unknown user, a wrong password, a deactivated account
@@ -134,7 +134,7 @@ pub async fn logout(state: web::Data<AppState>, body: Json<RefreshRequest>) -> R
 /// Who the caller is: role, scope and permissions.
 #[utoipa::path(tag = "auth", security(("bearer" = [])), responses((status = 200, body = Me)))]
 #[get("/auth/me")]
-pub async fn me(caller: Caller) -> web::Json<Me> {
+pub async fn get_me(caller: Caller) -> web::Json<Me> {
     web::Json(caller.me())
 }
 

@@ -19,7 +19,11 @@ use crate::state::AppState;
 use crate::validate;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list).service(create).service(get_one).service(update).service(remove);
+    cfg.service(list_custom_fields)
+        .service(create_custom_field)
+        .service(get_custom_field)
+        .service(update_custom_field)
+        .service(delete_custom_field);
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -56,7 +60,7 @@ fn check_choices(errs: &mut Errors, field_type: CustomFieldType, choices: &[Stri
 /// Every custom field definition (any signed-in user: forms and exports need them).
 #[utoipa::path(tag = "custom fields", security(("bearer" = [])), params(CustomFieldQuery), responses((status = 200, body = Vec<CustomField>), BadQuery))]
 #[get("/custom-fields")]
-pub async fn list(
+pub async fn list_custom_fields(
     state: web::Data<AppState>,
     _caller: Caller,
     q: Query<CustomFieldQuery>,
@@ -69,8 +73,13 @@ pub async fn list(
 /// A new required field applies to objects created or changed from now on.
 #[utoipa::path(tag = "custom fields", security(("bearer" = ["custom_fields.write"])), request_body = NewCustomField, responses((status = 201, body = CustomField), BadInput, Conflict))]
 #[post("/custom-fields")]
-pub async fn create(state: web::Data<AppState>, caller: Caller, body: Json<NewCustomField>) -> Result<HttpResponse, ApiError> {
+pub async fn create_custom_field(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: Json<NewCustomField>,
+) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::CustomFieldsWrite)?;
+    caller.require_company_scope("custom fields apply to the whole company: changing them")?;
     let mut new = body.0;
     let mut errs = Errors::default();
     if !cascade_store::is_custom_key(&new.key) {
@@ -88,7 +97,7 @@ pub async fn create(state: web::Data<AppState>, caller: Caller, body: Json<NewCu
 /// Get one custom field definition.
 #[utoipa::path(tag = "custom fields", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 200, body = CustomField), NotFound))]
 #[get("/custom-fields/{id}")]
-pub async fn get_one(
+pub async fn get_custom_field(
     state: web::Data<AppState>,
     _caller: Caller,
     id: web::Path<i64>,
@@ -106,13 +115,14 @@ pub async fn get_one(
     responses((status = 200, body = CustomField), BadInput, NotFound, Conflict)
 )]
 #[patch("/custom-fields/{id}")]
-pub async fn update(
+pub async fn update_custom_field(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<i64>,
     body: Json<CustomFieldPatch>,
 ) -> Result<web::Json<CustomField>, ApiError> {
     caller.require(Permission::CustomFieldsWrite)?;
+    caller.require_company_scope("custom fields apply to the whole company: changing them")?;
     let mut patch = body.0;
     let before = state.store.get_custom_field(*id).await?;
     let mut errs = Errors::default();
@@ -141,8 +151,13 @@ pub async fn update(
 /// Delete a custom field and every value of it.
 #[utoipa::path(tag = "custom fields", security(("bearer" = ["custom_fields.write"])), params(("id" = i64, Path)), responses((status = 204, description = "Deleted with its values"), NotFound))]
 #[delete("/custom-fields/{id}")]
-pub async fn remove(state: web::Data<AppState>, caller: Caller, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+pub async fn delete_custom_field(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::CustomFieldsWrite)?;
+    caller.require_company_scope("custom fields apply to the whole company: changing them")?;
     let before = state.store.delete_custom_field(*id).await?;
     caller.audit(&state, "delete", "custom_field", before.id, Some(&before), None::<&()>).await;
     Ok(HttpResponse::NoContent().finish())

@@ -16,7 +16,12 @@ use crate::state::AppState;
 use crate::validate;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list).service(create).service(get_one).service(update).service(remove).service(stage_history);
+    cfg.service(list_customers)
+        .service(create_customer)
+        .service(get_customer)
+        .service(update_customer)
+        .service(delete_customer)
+        .service(list_customer_stage_changes);
 }
 
 list_query!(
@@ -37,7 +42,7 @@ list_query!(
 /// List customers. Sort keys: `id`, `code`, `name`, `province`.
 #[utoipa::path(tag = "customers", security(("bearer" = ["customers.read"])), params(CustomerQuery), responses((status = 200, body = CustomerPage), BadQuery))]
 #[get("/customers")]
-pub async fn list(
+pub async fn list_customers(
     state: web::Data<AppState>,
     caller: Caller,
     q: WithCustom<CustomerQuery>,
@@ -61,7 +66,11 @@ pub async fn list(
 /// Create a customer; its first stage opens the stage history.
 #[utoipa::path(tag = "customers", security(("bearer" = ["customers.write"])), request_body = NewCustomer, responses((status = 201, body = Customer), BadInput, Conflict))]
 #[post("/customers")]
-pub async fn create(state: web::Data<AppState>, caller: Caller, body: Json<NewCustomer>) -> Result<HttpResponse, ApiError> {
+pub async fn create_customer(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: Json<NewCustomer>,
+) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::CustomersWrite)?;
     let mut new = body.0;
     let mut errs = Errors::default();
@@ -78,7 +87,11 @@ pub async fn create(state: web::Data<AppState>, caller: Caller, body: Json<NewCu
 /// Get one customer.
 #[utoipa::path(tag = "customers", security(("bearer" = ["customers.read"])), params(("id" = i64, Path)), responses((status = 200, body = Customer), NotFound))]
 #[get("/customers/{id}")]
-pub async fn get_one(state: web::Data<AppState>, caller: Caller, id: web::Path<i64>) -> Result<web::Json<Customer>, ApiError> {
+pub async fn get_customer(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<web::Json<Customer>, ApiError> {
     caller.require(Permission::CustomersRead)?;
     Ok(web::Json(state.store.get_customer(&caller.scope, *id).await?))
 }
@@ -94,7 +107,7 @@ pub async fn get_one(state: web::Data<AppState>, caller: Caller, id: web::Path<i
     responses((status = 200, body = Customer), BadInput, NotFound)
 )]
 #[patch("/customers/{id}")]
-pub async fn update(
+pub async fn update_customer(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<i64>,
@@ -143,7 +156,7 @@ fn authorize_patch(caller: &Caller, p: &CustomerPatch) -> Result<(), ApiError> {
 /// Delete a customer with no sales, opportunities or visits.
 #[utoipa::path(tag = "customers", security(("bearer" = ["customers.write"])), params(("id" = i64, Path)), responses((status = 204, description = "Deleted"), NotFound, Conflict))]
 #[delete("/customers/{id}")]
-pub async fn remove(state: web::Data<AppState>, caller: Caller, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+pub async fn delete_customer(state: web::Data<AppState>, caller: Caller, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::CustomersWrite)?;
     let before = state.store.get_customer(&caller.scope, *id).await?;
     state.store.delete_customer(&caller.scope, *id).await?;
@@ -154,7 +167,7 @@ pub async fn remove(state: web::Data<AppState>, caller: Caller, id: web::Path<i6
 /// A customer's procurement stage history, oldest first.
 #[utoipa::path(tag = "customers", security(("bearer" = ["customers.read"])), params(("id" = i64, Path)), responses((status = 200, body = Vec<StageChange>), NotFound))]
 #[get("/customers/{id}/stage-history")]
-pub async fn stage_history(
+pub async fn list_customer_stage_changes(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<i64>,

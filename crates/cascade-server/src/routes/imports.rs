@@ -23,7 +23,7 @@ use crate::state::AppState;
 use cascade_core::Permission;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(upload).service(list).service(get_one).service(export);
+    cfg.service(create_import).service(list_imports).service(get_import).service(export_rows);
 }
 
 const XLSX_MIME: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -78,7 +78,7 @@ fn format_of(req: &HttpRequest, q: &UploadQuery) -> Result<FileFormat, ApiError>
     )
 )]
 #[post("/imports")]
-pub async fn upload(
+pub async fn create_import(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
@@ -157,7 +157,7 @@ list_query!(
 /// List import jobs, newest first unless `order=asc`.
 #[utoipa::path(tag = "imports", security(("bearer" = ["imports.run"])), params(ImportJobQuery), responses((status = 200, body = ImportJobPage), BadQuery))]
 #[get("/imports")]
-pub async fn list(
+pub async fn list_imports(
     state: web::Data<AppState>,
     caller: Caller,
     q: Query<ImportJobQuery>,
@@ -173,7 +173,11 @@ pub async fn list(
 /// One import job: its status, progress (`rows_done` of `rows_total`) and errors.
 #[utoipa::path(tag = "imports", security(("bearer" = ["imports.run"])), params(("id" = i64, Path)), responses((status = 200, body = ImportJob), NotFound))]
 #[get("/imports/{id}")]
-pub async fn get_one(state: web::Data<AppState>, caller: Caller, id: web::Path<i64>) -> Result<web::Json<ImportJob>, ApiError> {
+pub async fn get_import(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<web::Json<ImportJob>, ApiError> {
     caller.require(Permission::ImportsRun)?;
     let mut job = state.store.get_import_job(&caller.scope, *id).await?;
     state.progress.overlay(&mut job);
@@ -221,7 +225,7 @@ impl Drain {
     )
 )]
 #[get("/exports/{kind}")]
-pub async fn export(
+pub async fn export_rows(
     state: web::Data<AppState>,
     caller: Caller,
     kind: web::Path<ImportKind>,

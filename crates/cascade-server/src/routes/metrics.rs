@@ -26,7 +26,11 @@ use crate::state::AppState;
 use crate::validate;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(attainment).service(adjustments).service(my_target).service(answer_fairness).service(fairness);
+    cfg.service(get_attainment)
+        .service(get_adjustment_frequency)
+        .service(get_rep_target)
+        .service(submit_fairness_score)
+        .service(get_fairness);
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -79,7 +83,7 @@ fn row(kind: &str, id: i64, name: &str, target: i64, achieved: i64) -> Attainmen
 /// spread of the children's attainment (Gini, max, min, max ÷ min).
 #[utoipa::path(tag = "metrics", security(("bearer" = ["metrics.read"])), params(AttainmentQuery), responses((status = 200, body = AttainmentReport), NotFound, BadQuery))]
 #[get("/metrics/attainment")]
-pub async fn attainment(
+pub async fn get_attainment(
     state: web::Data<AppState>,
     caller: Caller,
     q: Query<AttainmentQuery>,
@@ -167,7 +171,7 @@ fn require_quarter(p: Period) -> Result<(), ApiError> {
 /// Neither 0 (rigid) nor dozens (chaos) is healthy.
 #[utoipa::path(tag = "metrics", security(("bearer" = ["metrics.read"])), params(AdjustmentQuery), responses((status = 200, body = AdjustmentFrequency), NotFound, BadQuery))]
 #[get("/metrics/adjustments")]
-pub async fn adjustments(
+pub async fn get_adjustment_frequency(
     state: web::Data<AppState>,
     caller: Caller,
     q: Query<AdjustmentQuery>,
@@ -216,7 +220,7 @@ pub struct MyTargetQuery {
 /// manager changed it, how and why.
 #[utoipa::path(tag = "metrics", security(("bearer" = ["plans.read"])), params(("id" = i64, Path), MyTargetQuery), responses((status = 200, body = MyTarget), NotFound, BadQuery))]
 #[get("/reps/{id}/target")]
-pub async fn my_target(
+pub async fn get_rep_target(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<i64>,
@@ -250,7 +254,7 @@ pub async fn my_target(
 /// paper answers names the rep (`rep_id`, in their scope).
 #[utoipa::path(tag = "metrics", security(("bearer" = ["fairness.submit"])), request_body = NewFairnessScore, responses((status = 201, body = FairnessScore), BadInput, Conflict))]
 #[post("/fairness")]
-pub async fn answer_fairness(
+pub async fn submit_fairness_score(
     state: web::Data<AppState>,
     caller: Caller,
     body: Json<NewFairnessScore>,
@@ -300,7 +304,7 @@ pub struct FairnessQuery {
 /// answers, reps who could answer, mean score, and the 0–10 distribution.
 #[utoipa::path(tag = "metrics", security(("bearer" = ["metrics.read"])), params(FairnessQuery), responses((status = 200, body = FairnessRollup), NotFound, BadQuery))]
 #[get("/metrics/fairness")]
-pub async fn fairness(
+pub async fn get_fairness(
     state: web::Data<AppState>,
     caller: Caller,
     q: Query<FairnessQuery>,

@@ -17,7 +17,12 @@ use crate::state::AppState;
 use crate::validate;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list).service(create).service(get_one).service(update).service(remove).service(history);
+    cfg.service(list_opportunities)
+        .service(create_opportunity)
+        .service(get_opportunity)
+        .service(update_opportunity)
+        .service(delete_opportunity)
+        .service(list_opportunity_changes);
 }
 
 list_query!(
@@ -51,7 +56,7 @@ fn check_text(errs: &mut Errors, name: &mut Option<String>, external_id: &Option
 /// List opportunities. Sort keys: `id`, `expected_close`, `amount`, `name`.
 #[utoipa::path(tag = "opportunities", security(("bearer" = ["opportunities.read"])), params(OpportunityQuery), responses((status = 200, body = OpportunityPage), BadQuery))]
 #[get("/opportunities")]
-pub async fn list(
+pub async fn list_opportunities(
     state: web::Data<AppState>,
     caller: Caller,
     q: WithCustom<OpportunityQuery>,
@@ -77,7 +82,11 @@ pub async fn list(
 /// Create an opportunity (stage `lead` unless given; `lost` needs a reason).
 #[utoipa::path(tag = "opportunities", security(("bearer" = ["opportunities.write"])), request_body = NewOpportunity, responses((status = 201, body = Opportunity), BadInput, Conflict))]
 #[post("/opportunities")]
-pub async fn create(state: web::Data<AppState>, caller: Caller, body: Json<NewOpportunity>) -> Result<HttpResponse, ApiError> {
+pub async fn create_opportunity(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: Json<NewOpportunity>,
+) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::OpportunitiesWrite)?;
     let mut new = body.0;
     let mut errs = Errors::default();
@@ -94,7 +103,11 @@ pub async fn create(state: web::Data<AppState>, caller: Caller, body: Json<NewOp
 /// Get one opportunity.
 #[utoipa::path(tag = "opportunities", security(("bearer" = ["opportunities.read"])), params(("id" = i64, Path)), responses((status = 200, body = Opportunity), NotFound))]
 #[get("/opportunities/{id}")]
-pub async fn get_one(state: web::Data<AppState>, caller: Caller, id: web::Path<i64>) -> Result<web::Json<Opportunity>, ApiError> {
+pub async fn get_opportunity(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<web::Json<Opportunity>, ApiError> {
     caller.require(Permission::OpportunitiesRead)?;
     Ok(web::Json(state.store.get_opportunity(&caller.scope, *id).await?))
 }
@@ -107,7 +120,7 @@ pub async fn get_one(state: web::Data<AppState>, caller: Caller, id: web::Path<i
     responses((status = 200, body = Opportunity), BadInput, NotFound)
 )]
 #[patch("/opportunities/{id}")]
-pub async fn update(
+pub async fn update_opportunity(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<i64>,
@@ -128,7 +141,11 @@ pub async fn update(
 /// Delete an opportunity.
 #[utoipa::path(tag = "opportunities", security(("bearer" = ["opportunities.write"])), params(("id" = i64, Path)), responses((status = 204, description = "Deleted"), NotFound))]
 #[delete("/opportunities/{id}")]
-pub async fn remove(state: web::Data<AppState>, caller: Caller, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+pub async fn delete_opportunity(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::OpportunitiesWrite)?;
     let before = state.store.get_opportunity(&caller.scope, *id).await?;
     state.store.delete_opportunity(&caller.scope, *id).await?;
@@ -139,7 +156,7 @@ pub async fn remove(state: web::Data<AppState>, caller: Caller, id: web::Path<i6
 /// An opportunity's stage and expected-close history, oldest first.
 #[utoipa::path(tag = "opportunities", security(("bearer" = ["opportunities.read"])), params(("id" = i64, Path)), responses((status = 200, body = Vec<OpportunityChange>), NotFound))]
 #[get("/opportunities/{id}/history")]
-pub async fn history(
+pub async fn list_opportunity_changes(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<i64>,

@@ -15,7 +15,7 @@ use crate::validate;
 use cascade_core::Permission;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list).service(create).service(get_one).service(update).service(remove);
+    cfg.service(list_org_units).service(create_org_unit).service(get_org_unit).service(update_org_unit).service(delete_org_unit);
 }
 
 list_query!(
@@ -34,7 +34,7 @@ list_query!(
 /// List org units. Sort keys: `id`, `code`, `name`, `depth`.
 #[utoipa::path(tag = "org units", security(("bearer" = ["org_units.read"])), params(OrgUnitQuery), responses((status = 200, body = OrgUnitPage), BadQuery))]
 #[get("/org-units")]
-pub async fn list(
+pub async fn list_org_units(
     state: web::Data<AppState>,
     caller: Caller,
     q: Query<OrgUnitQuery>,
@@ -53,7 +53,11 @@ pub async fn list(
     responses((status = 201, body = OrgUnit, headers(("Location" = String, description = "URL of the new unit"))), BadInput, Conflict)
 )]
 #[post("/org-units")]
-pub async fn create(state: web::Data<AppState>, caller: Caller, body: Json<NewOrgUnit>) -> Result<HttpResponse, ApiError> {
+pub async fn create_org_unit(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: Json<NewOrgUnit>,
+) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::OrgUnitsWrite)?;
     let mut new = body.0;
     let mut errs = Errors::default();
@@ -67,7 +71,11 @@ pub async fn create(state: web::Data<AppState>, caller: Caller, body: Json<NewOr
 /// Get one org unit.
 #[utoipa::path(tag = "org units", security(("bearer" = ["org_units.read"])), params(("id" = i64, Path)), responses((status = 200, body = OrgUnit), NotFound))]
 #[get("/org-units/{id}")]
-pub async fn get_one(state: web::Data<AppState>, caller: Caller, id: web::Path<i64>) -> Result<web::Json<OrgUnit>, ApiError> {
+pub async fn get_org_unit(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<web::Json<OrgUnit>, ApiError> {
     caller.require(Permission::OrgUnitsRead)?;
     Ok(web::Json(state.store.get_org_unit(&caller.scope, *id).await?))
 }
@@ -81,7 +89,7 @@ pub async fn get_one(state: web::Data<AppState>, caller: Caller, id: web::Path<i
     responses((status = 200, body = OrgUnit), BadInput, NotFound)
 )]
 #[patch("/org-units/{id}")]
-pub async fn update(
+pub async fn update_org_unit(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<i64>,
@@ -101,7 +109,7 @@ pub async fn update(
 /// Delete an org unit that has no child units, reps or customers.
 #[utoipa::path(tag = "org units", security(("bearer" = ["org_units.write"])), params(("id" = i64, Path)), responses((status = 204, description = "Deleted"), NotFound, Conflict))]
 #[delete("/org-units/{id}")]
-pub async fn remove(state: web::Data<AppState>, caller: Caller, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+pub async fn delete_org_unit(state: web::Data<AppState>, caller: Caller, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::OrgUnitsWrite)?;
     let before = state.store.get_org_unit(&caller.scope, *id).await?;
     state.store.delete_org_unit(&caller.scope, *id).await?;

@@ -37,26 +37,26 @@ use crate::state::AppState;
 use crate::validate;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list)
-        .service(create)
-        .service(get_one)
-        .service(update)
-        .service(remove)
-        .service(generate)
-        .service(lines)
-        .service(adjust)
-        .service(upload_evidence)
-        .service(list_evidence)
-        .service(download_evidence)
+    cfg.service(list_plans)
+        .service(create_plan)
+        .service(get_plan)
+        .service(update_plan)
+        .service(delete_plan)
+        .service(generate_plan)
+        .service(list_plan_lines)
+        .service(adjust_plan_line)
+        .service(upload_line_evidence)
+        .service(list_line_evidence)
+        .service(download_plan_evidence)
         .service(rebalance_plan)
-        .service(submit)
-        .service(approve)
+        .service(submit_plan)
+        .service(approve_plan)
         .service(return_plan)
-        .service(revisions)
-        .service(diff)
-        .service(what_if)
+        .service(list_plan_revisions)
+        .service(diff_plan_revisions)
+        .service(plan_what_if)
         .service(calibrate_plan)
-        .service(relief);
+        .service(grant_plan_relief);
 }
 
 /// Largest evidence file: meeting minutes, notices, photos and PDFs.
@@ -132,7 +132,11 @@ list_query!(
 /// List plans in your scope. Sort keys: `id`, `period`.
 #[utoipa::path(tag = "plans", security(("bearer" = ["plans.read"])), params(PlanQuery), responses((status = 200, body = PlanPage), BadQuery))]
 #[get("/plans")]
-pub async fn list(state: web::Data<AppState>, caller: Caller, q: Query<PlanQuery>) -> Result<web::Json<PlanPage>, ApiError> {
+pub async fn list_plans(
+    state: web::Data<AppState>,
+    caller: Caller,
+    q: Query<PlanQuery>,
+) -> Result<web::Json<PlanPage>, ApiError> {
     caller.require(Permission::PlansRead)?;
     let q = q.0;
     let filter = PlanFilter { unit_id: q.unit_id, period: q.period, status: q.status, product_line_id: q.product_line_id };
@@ -166,7 +170,7 @@ fn apply_settings(s: &mut PlanSettings, p: &PlanPatch) {
 /// total and settings from there; the company's plan needs a `total`.
 #[utoipa::path(tag = "plans", security(("bearer" = ["plans.write"])), request_body = NewPlan, responses((status = 201, body = Plan), BadInput, Conflict))]
 #[post("/plans")]
-pub async fn create(state: web::Data<AppState>, caller: Caller, body: Json<NewPlan>) -> Result<HttpResponse, ApiError> {
+pub async fn create_plan(state: web::Data<AppState>, caller: Caller, body: Json<NewPlan>) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::PlansWrite)?;
     caller.require_unit_scope("plans")?;
     let new = body.0;
@@ -269,7 +273,7 @@ impl Located for HttpResponse {
 /// Get a plan; its `ETag` is the version to send as `If-Match`.
 #[utoipa::path(tag = "plans", security(("bearer" = ["plans.read"])), params(("id" = i64, Path)), responses((status = 200, body = Plan, headers(("ETag" = String))), NotFound))]
 #[get("/plans/{id}")]
-pub async fn get_one(state: web::Data<AppState>, caller: Caller, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+pub async fn get_plan(state: web::Data<AppState>, caller: Caller, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::PlansRead)?;
     let rec = load(&state, &caller, *id).await?;
     Ok(plan_response(actix_web::http::StatusCode::OK, &rec.plan))
@@ -284,7 +288,7 @@ pub async fn get_one(state: web::Data<AppState>, caller: Caller, id: web::Path<i
     responses((status = 200, body = Plan), BadInput, NotFound, Conflict, Stale)
 )]
 #[patch("/plans/{id}")]
-pub async fn update(
+pub async fn update_plan(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
@@ -317,7 +321,7 @@ pub async fn update(
     responses((status = 204, description = "Deleted"), NotFound, Conflict, Stale)
 )]
 #[delete("/plans/{id}")]
-pub async fn remove(
+pub async fn delete_plan(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
@@ -340,7 +344,7 @@ pub async fn remove(
     responses((status = 200, body = Plan), NotFound, Conflict, Stale, BadInput)
 )]
 #[post("/plans/{id}/generate")]
-pub async fn generate(
+pub async fn generate_plan(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
@@ -359,7 +363,11 @@ pub async fn generate(
 /// the explanation of each. A rep sees only their own line.
 #[utoipa::path(tag = "plans", security(("bearer" = ["plans.read"])), params(("id" = i64, Path)), responses((status = 200, body = Vec<PlanLine>), NotFound))]
 #[get("/plans/{id}/lines")]
-pub async fn lines(state: web::Data<AppState>, caller: Caller, id: web::Path<i64>) -> Result<web::Json<Vec<PlanLine>>, ApiError> {
+pub async fn list_plan_lines(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<web::Json<Vec<PlanLine>>, ApiError> {
     caller.require(Permission::PlansRead)?;
     let rec = load(&state, &caller, *id).await?;
     let rows = state.store.plan_lines(&caller.scope, rec.plan.id).await?;
@@ -381,7 +389,7 @@ async fn line_of(state: &AppState, rec: &PlanRecord, line_id: i64) -> Result<Lin
     responses((status = 200, body = PlanLine, headers(("ETag" = String))), BadInput, NotFound, Conflict, Stale)
 )]
 #[patch("/plans/{id}/lines/{line_id}")]
-pub async fn adjust(
+pub async fn adjust_plan_line(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
@@ -501,7 +509,7 @@ fn check_content(content_type: &str, bytes: &[u8]) -> Result<(), ApiError> {
     )
 )]
 #[post("/plans/{id}/lines/{line_id}/evidence")]
-pub async fn upload_evidence(
+pub async fn upload_line_evidence(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
@@ -549,7 +557,7 @@ pub async fn upload_evidence(
 /// A line's evidence files.
 #[utoipa::path(tag = "plans", security(("bearer" = ["plans.read"])), params(("id" = i64, Path), ("line_id" = i64, Path)), responses((status = 200, body = Vec<Evidence>), NotFound))]
 #[get("/plans/{id}/lines/{line_id}/evidence")]
-pub async fn list_evidence(
+pub async fn list_line_evidence(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<(i64, i64)>,
@@ -569,7 +577,7 @@ pub async fn list_evidence(
     responses((status = 200, description = "The file, with its stored content type", content_type = "application/octet-stream", body = Vec<u8>), NotFound)
 )]
 #[get("/plans/{id}/evidence/{evidence_id}")]
-pub async fn download_evidence(
+pub async fn download_plan_evidence(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<(i64, i64)>,
@@ -691,7 +699,7 @@ fn require_status(rec: &PlanRecord, want: PlanStatus) -> Result<(), ApiError> {
     responses((status = 200, body = Plan), NotFound, Conflict, Stale)
 )]
 #[post("/plans/{id}/submit")]
-pub async fn submit(
+pub async fn submit_plan(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
@@ -732,7 +740,7 @@ pub async fn submit(
     responses((status = 200, body = Plan), NotFound, Conflict, Stale)
 )]
 #[post("/plans/{id}/approve")]
-pub async fn approve(
+pub async fn approve_plan(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
@@ -808,7 +816,7 @@ async fn visible_revisions(
 /// lines it changed. A rep sees the revisions that changed their own line.
 #[utoipa::path(tag = "plans", security(("bearer" = ["plans.read"])), params(("id" = i64, Path)), responses((status = 200, body = Vec<PlanRevision>), NotFound))]
 #[get("/plans/{id}/revisions")]
-pub async fn revisions(
+pub async fn list_plan_revisions(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<i64>,
@@ -836,7 +844,7 @@ pub struct DiffQuery {
 /// The lines whose final target differs between two revisions.
 #[utoipa::path(tag = "plans", security(("bearer" = ["plans.read"])), params(("id" = i64, Path), DiffQuery), responses((status = 200, body = PlanDiff), NotFound, BadQuery))]
 #[get("/plans/{id}/diff")]
-pub async fn diff(
+pub async fn diff_plan_revisions(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<i64>,
@@ -896,7 +904,7 @@ pub async fn diff(
 /// and new band, without saving anything.
 #[utoipa::path(tag = "plans", security(("bearer" = ["plans.write"])), params(("id" = i64, Path)), request_body = WhatIf, responses((status = 200, body = WhatIfResult), BadInput, NotFound, Conflict))]
 #[post("/plans/{id}/what-if")]
-pub async fn what_if(
+pub async fn plan_what_if(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<i64>,
@@ -965,6 +973,21 @@ pub async fn what_if(
     }))
 }
 
+/// A rep's open deals (neither paid nor lost) inside `scope`.
+async fn open_deals_of(state: &AppState, scope: &Scope, rep_id: i64) -> Result<Vec<cascade_api_types::Opportunity>, ApiError> {
+    let filter = cascade_store::OpportunityFilter { owner_rep_id: Some(rep_id), open: Some(true), ..Default::default() };
+    let mut params = cascade_store::ListParams { limit: cascade_store::MAX_PAGE_SIZE, ..Default::default() };
+    let mut deals = Vec::new();
+    loop {
+        let page = state.store.list_opportunities(scope, &filter, &params).await?;
+        deals.extend(page.items);
+        match page.next_cursor {
+            Some(c) => params.cursor = Some(c),
+            None => return Ok(deals),
+        }
+    }
+}
+
 fn calibration_error(e: CalibrationError) -> ApiError {
     ApiError::Conflict(cascade_api_types::FieldError::new("event", e.to_string()))
 }
@@ -1028,12 +1051,19 @@ pub async fn calibrate_plan(
     // Sales already booked this period on customers that change hands stay
     // credited to the rep who made them.
     let mut credits: HashMap<i64, i64> = HashMap::new();
+    // Every customer, deal and rep an event names is looked up inside the
+    // plan's unit: anything else answers exactly as if it did not exist.
+    let plan_scope = Scope::subtree(&rec.unit_path);
+    let active: HashSet<i64> = facts.reps.iter().filter(|r| r.status == cascade_core::RepStatus::Active).map(|r| r.id).collect();
     let event = match &new.event {
         CalibrationEvent::Departure { rep_id, effective, reassign } => {
             line_of_rep(*rep_id, "event.rep_id")?;
-            let owned = state.store.customer_facts(&CustomerSelect::OwnedBy(*rep_id), period, pl).await?;
+            let owned = state.store.customer_facts(&plan_scope, &CustomerSelect::OwnedBy(*rep_id), period, pl).await?;
             let named: HashMap<i64, i64> = reassign.iter().map(|r| (r.customer_id, r.to_rep_id)).collect();
             let mut errs = Errors::default();
+            if !period.contains(*effective) {
+                errs.push("event.effective", format!("must lie in {period} ({} – {})", period.start(), period.end()));
+            }
             for c in &owned {
                 if !named.contains_key(&c.id) {
                     errs.push("event.reassign", format!("customer {} of the departing rep has no receiving rep", c.id));
@@ -1045,6 +1075,38 @@ pub async fn calibrate_plan(
                 }
                 if r.to_rep_id == *rep_id || !by_rep.contains_key(&r.to_rep_id) {
                     errs.push(format!("event.reassign[{i}].to_rep_id"), "must be another rep with a line in this plan");
+                } else if !active.contains(&r.to_rep_id) {
+                    errs.push(
+                        format!("event.reassign[{i}].to_rep_id"),
+                        "is not an active rep: choose a colleague who is at work",
+                    );
+                }
+            }
+            // Open deals the leaver owns on a colleague's customer go to
+            // that colleague; a deal with nobody active to take it is refused.
+            let mut handover: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+            let deals = open_deals_of(&state, &plan_scope, *rep_id).await?;
+            let elsewhere: Vec<i64> = deals.iter().map(|d| d.customer_id).filter(|c| !owned.iter().any(|o| o.id == *c)).collect();
+            let owners: HashMap<i64, Option<i64>> = state
+                .store
+                .customer_facts(&plan_scope, &CustomerSelect::Ids(elsewhere), period, pl)
+                .await?
+                .into_iter()
+                .map(|c| (c.id, c.owner_rep_id))
+                .collect();
+            for d in deals.iter().filter(|d| owners.contains_key(&d.customer_id)) {
+                match owners[&d.customer_id] {
+                    Some(owner) if owner != *rep_id && active.contains(&owner) && by_rep.contains_key(&owner) => {
+                        handover.entry(owner).or_default().push(d.id);
+                    }
+                    _ => errs.push(
+                        "event.rep_id",
+                        format!(
+                            "the departing rep's open deal {} is on customer {}, which has no active owner in this plan to take it over: \
+                             give the customer an owner first",
+                            d.id, d.customer_id
+                        ),
+                    ),
                 }
             }
             errs.finish()?;
@@ -1071,12 +1133,17 @@ pub async fn calibrate_plan(
             for (to, customer_ids) in moves {
                 effects.push(SideEffect::MoveCustomers { customer_ids, to_rep_id: to });
             }
+            for (to, opportunity_ids) in handover {
+                effects.push(SideEffect::HandOverDeals { opportunity_ids, to_rep_id: to });
+            }
             effects.push(SideEffect::RepDeparted { rep_id: *rep_id, since: *effective });
             Event::Departure { rep: *rep_id, receivers: receivers.into_values().collect() }
         }
         CalibrationEvent::Slip { opportunity_id, new_expected_close } => {
-            let opp = state.store.get_opportunity(&caller.scope, *opportunity_id).await.map_err(|e| match e {
-                StoreError::NotFound { .. } => ApiError::invalid("event.opportunity_id", "no such opportunity in your scope"),
+            let opp = state.store.get_opportunity(&plan_scope, *opportunity_id).await.map_err(|e| match e {
+                StoreError::NotFound { .. } => {
+                    ApiError::invalid("event.opportunity_id", "no such opportunity in this plan's unit")
+                }
                 e => e.into(),
             })?;
             if !period.contains(opp.expected_close) {
@@ -1088,7 +1155,8 @@ pub async fn calibrate_plan(
                     format!("must be after {period} ends ({})", period.end()),
                 ));
             }
-            let customer = state.store.customer_facts(&CustomerSelect::Ids(vec![opp.customer_id]), period, pl).await?;
+            let customer =
+                state.store.customer_facts(&plan_scope, &CustomerSelect::Ids(vec![opp.customer_id]), period, pl).await?;
             let owner = customer
                 .first()
                 .and_then(|c| c.owner_rep_id)
@@ -1100,9 +1168,18 @@ pub async fn calibrate_plan(
             effects.push(SideEffect::SlipOpportunity { opportunity_id: opp.id, new_close: *new_expected_close });
             Event::Slip { rep: owner, amount, cover: Cover::Team(team) }
         }
-        CalibrationEvent::Transfer { customer_ids, to_rep_id, .. } => {
+        CalibrationEvent::Transfer { customer_ids, to_rep_id, effective } => {
+            if !period.contains(*effective) {
+                return Err(ApiError::invalid(
+                    "event.effective",
+                    format!("must lie in {period} ({} – {})", period.start(), period.end()),
+                ));
+            }
             line_of_rep(*to_rep_id, "event.to_rep_id")?;
-            let moved = state.store.customer_facts(&CustomerSelect::Ids(customer_ids.clone()), period, pl).await?;
+            if !active.contains(to_rep_id) {
+                return Err(ApiError::invalid("event.to_rep_id", "is not an active rep: choose a colleague who is at work"));
+            }
+            let moved = state.store.customer_facts(&plan_scope, &CustomerSelect::Ids(customer_ids.clone()), period, pl).await?;
             if moved.len() != customer_ids.iter().collect::<HashSet<_>>().len() || moved.is_empty() {
                 return Err(ApiError::invalid("event.customer_ids", "name one or more existing customers, each once"));
             }
@@ -1115,7 +1192,7 @@ pub async fn calibrate_plan(
                 return Err(ApiError::invalid("event.to_rep_id", "the customers already belong to this rep"));
             }
             line_of_rep(from, "event.customer_ids")?;
-            let kept = state.store.customer_facts(&CustomerSelect::OwnedBy(from), period, pl).await?;
+            let kept = state.store.customer_facts(&plan_scope, &CustomerSelect::OwnedBy(from), period, pl).await?;
             let kept: Vec<Customer> =
                 kept.iter().filter(|c| !customer_ids.contains(&c.id)).map(|c| customer_of(probs, c)).collect();
             for c in &moved {
@@ -1224,7 +1301,7 @@ pub async fn calibrate_plan(
     responses((status = 200, body = CalibrationResult), BadInput, NotFound, Conflict, Stale)
 )]
 #[post("/plans/{id}/relief")]
-pub async fn relief(
+pub async fn grant_plan_relief(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,

@@ -15,7 +15,11 @@ use crate::validate;
 use cascade_core::Permission;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list).service(create).service(get_one).service(update).service(remove);
+    cfg.service(list_product_lines)
+        .service(create_product_line)
+        .service(get_product_line)
+        .service(update_product_line)
+        .service(delete_product_line);
 }
 
 list_query!(
@@ -30,7 +34,7 @@ list_query!(
 /// List product lines. Sort keys: `id`, `code`, `name`.
 #[utoipa::path(tag = "product lines", security(("bearer" = ["product_lines.read"])), params(ProductLineQuery), responses((status = 200, body = ProductLinePage), BadQuery))]
 #[get("/product-lines")]
-pub async fn list(
+pub async fn list_product_lines(
     state: web::Data<AppState>,
     caller: Caller,
     q: Query<ProductLineQuery>,
@@ -45,8 +49,13 @@ pub async fn list(
 /// Create a product line.
 #[utoipa::path(tag = "product lines", security(("bearer" = ["product_lines.write"])), request_body = NewProductLine, responses((status = 201, body = ProductLine), BadInput, Conflict))]
 #[post("/product-lines")]
-pub async fn create(state: web::Data<AppState>, caller: Caller, body: Json<NewProductLine>) -> Result<HttpResponse, ApiError> {
+pub async fn create_product_line(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: Json<NewProductLine>,
+) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ProductLinesWrite)?;
+    caller.require_company_scope("product lines are company-wide: changing them")?;
     let mut new = body.0;
     let mut errs = Errors::default();
     validate::name(&mut errs, "name", &mut new.name);
@@ -59,7 +68,11 @@ pub async fn create(state: web::Data<AppState>, caller: Caller, body: Json<NewPr
 /// Get one product line.
 #[utoipa::path(tag = "product lines", security(("bearer" = ["product_lines.read"])), params(("id" = i64, Path)), responses((status = 200, body = ProductLine), NotFound))]
 #[get("/product-lines/{id}")]
-pub async fn get_one(state: web::Data<AppState>, caller: Caller, id: web::Path<i64>) -> Result<web::Json<ProductLine>, ApiError> {
+pub async fn get_product_line(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<web::Json<ProductLine>, ApiError> {
     caller.require(Permission::ProductLinesRead)?;
     Ok(web::Json(state.store.get_product_line(*id).await?))
 }
@@ -72,13 +85,14 @@ pub async fn get_one(state: web::Data<AppState>, caller: Caller, id: web::Path<i
     responses((status = 200, body = ProductLine), BadInput, NotFound)
 )]
 #[patch("/product-lines/{id}")]
-pub async fn update(
+pub async fn update_product_line(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<i64>,
     body: Json<ProductLinePatch>,
 ) -> Result<web::Json<ProductLine>, ApiError> {
     caller.require(Permission::ProductLinesWrite)?;
+    caller.require_company_scope("product lines are company-wide: changing them")?;
     let mut patch = body.0;
     let mut errs = Errors::default();
     validate::opt_name(&mut errs, "name", &mut patch.name);
@@ -92,8 +106,13 @@ pub async fn update(
 /// Delete a product line no sale or opportunity uses.
 #[utoipa::path(tag = "product lines", security(("bearer" = ["product_lines.write"])), params(("id" = i64, Path)), responses((status = 204, description = "Deleted"), NotFound, Conflict))]
 #[delete("/product-lines/{id}")]
-pub async fn remove(state: web::Data<AppState>, caller: Caller, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+pub async fn delete_product_line(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ProductLinesWrite)?;
+    caller.require_company_scope("product lines are company-wide: changing them")?;
     let before = state.store.get_product_line(*id).await?;
     state.store.delete_product_line(*id).await?;
     caller.audit(&state, "delete", "product_line", before.id, Some(&before), None::<&()>).await;

@@ -15,7 +15,7 @@ use crate::state::AppState;
 use cascade_core::Permission;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list).service(create).service(get_one).service(remove);
+    cfg.service(list_sales_records).service(create_sales_record).service(get_sales_record).service(delete_sales_record);
 }
 
 list_query!(
@@ -35,7 +35,7 @@ list_query!(
 /// List sales records. Sort keys: `id`, `booked_on`, `amount`, `doc_id`.
 #[utoipa::path(tag = "sales records", security(("bearer" = ["sales.read"])), params(SalesQuery), responses((status = 200, body = SalesRecordPage), BadQuery))]
 #[get("/sales-records")]
-pub async fn list(
+pub async fn list_sales_records(
     state: web::Data<AppState>,
     caller: Caller,
     q: Query<SalesQuery>,
@@ -56,7 +56,11 @@ pub async fn list(
 /// Record one booked revenue line (credit notes are negative). Bulk loads go through imports.
 #[utoipa::path(tag = "sales records", security(("bearer" = ["sales.write"])), request_body = NewSalesRecord, responses((status = 201, body = SalesRecord), BadInput, Conflict))]
 #[post("/sales-records")]
-pub async fn create(state: web::Data<AppState>, caller: Caller, body: Json<NewSalesRecord>) -> Result<HttpResponse, ApiError> {
+pub async fn create_sales_record(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: Json<NewSalesRecord>,
+) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::SalesWrite)?;
     let s = state.store.create_sales_record(&caller.scope, &body.0).await?;
     caller.audit(&state, "create", "sales_record", s.id, None::<&()>, Some(&s)).await;
@@ -66,7 +70,11 @@ pub async fn create(state: web::Data<AppState>, caller: Caller, body: Json<NewSa
 /// Get one sales record.
 #[utoipa::path(tag = "sales records", security(("bearer" = ["sales.read"])), params(("id" = i64, Path)), responses((status = 200, body = SalesRecord), NotFound))]
 #[get("/sales-records/{id}")]
-pub async fn get_one(state: web::Data<AppState>, caller: Caller, id: web::Path<i64>) -> Result<web::Json<SalesRecord>, ApiError> {
+pub async fn get_sales_record(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<web::Json<SalesRecord>, ApiError> {
     caller.require(Permission::SalesRead)?;
     Ok(web::Json(state.store.get_sales_record(&caller.scope, *id).await?))
 }
@@ -74,7 +82,11 @@ pub async fn get_one(state: web::Data<AppState>, caller: Caller, id: web::Path<i
 /// Delete a sales record.
 #[utoipa::path(tag = "sales records", security(("bearer" = ["sales.write"])), params(("id" = i64, Path)), responses((status = 204, description = "Deleted"), NotFound))]
 #[delete("/sales-records/{id}")]
-pub async fn remove(state: web::Data<AppState>, caller: Caller, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+pub async fn delete_sales_record(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::SalesWrite)?;
     let before = state.store.get_sales_record(&caller.scope, *id).await?;
     state.store.delete_sales_record(&caller.scope, *id).await?;

@@ -13,7 +13,7 @@ use crate::extract::Query;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(company).service(list_periods).service(get_period);
+    cfg.service(get_company).service(list_periods).service(get_period);
 }
 
 fn health(state: &AppState) -> Health {
@@ -51,7 +51,7 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
 /// The company: the org tree's root and the currency and time zone of every figure.
 #[utoipa::path(tag = "system", security(("bearer" = [])), responses((status = 200, body = Company)))]
 #[get("/company")]
-pub async fn company(_caller: Caller, state: web::Data<AppState>) -> Result<web::Json<Company>, ApiError> {
+pub async fn get_company(_caller: Caller, state: web::Data<AppState>) -> Result<web::Json<Company>, ApiError> {
     let root = state.store.root_org_unit().await?;
     Ok(web::Json(Company {
         name: root.as_ref().map(|r| r.name.clone()),

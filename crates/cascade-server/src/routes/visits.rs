@@ -16,7 +16,7 @@ use crate::validate;
 use cascade_core::Permission;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list).service(create).service(get_one).service(update).service(remove);
+    cfg.service(list_visits).service(create_visit).service(get_visit).service(update_visit).service(delete_visit);
 }
 
 list_query!(
@@ -36,7 +36,11 @@ list_query!(
 /// List visits. Sort keys: `id`, `visit_date`.
 #[utoipa::path(tag = "visits", security(("bearer" = ["visits.read"])), params(VisitQuery), responses((status = 200, body = VisitPage), BadQuery))]
 #[get("/visits")]
-pub async fn list(state: web::Data<AppState>, caller: Caller, q: Query<VisitQuery>) -> Result<web::Json<VisitPage>, ApiError> {
+pub async fn list_visits(
+    state: web::Data<AppState>,
+    caller: Caller,
+    q: Query<VisitQuery>,
+) -> Result<web::Json<VisitPage>, ApiError> {
     caller.require(Permission::VisitsRead)?;
     let q = q.0;
     let filter = VisitFilter { unit_id: q.unit_id, rep_id: q.rep_id, customer_id: q.customer_id, from: q.from, to: q.to };
@@ -47,7 +51,7 @@ pub async fn list(state: web::Data<AppState>, caller: Caller, q: Query<VisitQuer
 /// Record a visit.
 #[utoipa::path(tag = "visits", security(("bearer" = ["visits.write"])), request_body = NewVisit, responses((status = 201, body = Visit), BadInput, Conflict))]
 #[post("/visits")]
-pub async fn create(state: web::Data<AppState>, caller: Caller, body: Json<NewVisit>) -> Result<HttpResponse, ApiError> {
+pub async fn create_visit(state: web::Data<AppState>, caller: Caller, body: Json<NewVisit>) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::VisitsWrite)?;
     let mut new = body.0;
     let mut errs = Errors::default();
@@ -66,7 +70,7 @@ pub async fn create(state: web::Data<AppState>, caller: Caller, body: Json<NewVi
 /// Get one visit.
 #[utoipa::path(tag = "visits", security(("bearer" = ["visits.read"])), params(("id" = i64, Path)), responses((status = 200, body = Visit), NotFound))]
 #[get("/visits/{id}")]
-pub async fn get_one(state: web::Data<AppState>, caller: Caller, id: web::Path<i64>) -> Result<web::Json<Visit>, ApiError> {
+pub async fn get_visit(state: web::Data<AppState>, caller: Caller, id: web::Path<i64>) -> Result<web::Json<Visit>, ApiError> {
     caller.require(Permission::VisitsRead)?;
     Ok(web::Json(state.store.get_visit(&caller.scope, *id).await?))
 }
@@ -74,7 +78,7 @@ pub async fn get_one(state: web::Data<AppState>, caller: Caller, id: web::Path<i
 /// Correct a visit's date, kind or notes.
 #[utoipa::path(tag = "visits", security(("bearer" = ["visits.write"])), params(("id" = i64, Path)), request_body = VisitPatch, responses((status = 200, body = Visit), BadInput, NotFound))]
 #[patch("/visits/{id}")]
-pub async fn update(
+pub async fn update_visit(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<i64>,
@@ -94,7 +98,7 @@ pub async fn update(
 /// Delete a visit.
 #[utoipa::path(tag = "visits", security(("bearer" = ["visits.write"])), params(("id" = i64, Path)), responses((status = 204, description = "Deleted"), NotFound))]
 #[delete("/visits/{id}")]
-pub async fn remove(state: web::Data<AppState>, caller: Caller, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+pub async fn delete_visit(state: web::Data<AppState>, caller: Caller, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::VisitsWrite)?;
     let before = state.store.get_visit(&caller.scope, *id).await?;
     state.store.delete_visit(&caller.scope, *id).await?;

@@ -491,6 +491,16 @@ async fn apply_effect(tx: &mut Tx<'_>, e: &SideEffect, ts: DateTime<Utc>) -> Sto
             .execute(&mut **tx)
             .await?;
         }
+        SideEffect::HandOverDeals { opportunity_ids, to_rep_id } => {
+            for o in opportunity_ids {
+                sqlx::query("UPDATE opportunities SET owner_rep_id = $1, updated_at = $2 WHERE id = $3")
+                    .bind(to_rep_id)
+                    .bind(ts)
+                    .bind(o)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+        }
         SideEffect::RepDeparted { rep_id, since } => {
             sqlx::query("UPDATE reps SET status = 'departed', status_since = $1, updated_at = $2 WHERE id = $3")
                 .bind(since)
@@ -733,11 +743,14 @@ impl PlanStore for SqlStore {
 
     async fn customer_facts(
         &self,
+        scope: &Scope,
         select: &CustomerSelect,
         period: Period,
         product_line_id: Option<i64>,
     ) -> StoreResult<Vec<CustomerFact>> {
-        let mut q = Query::new("SELECT c.id, c.unit_id, c.owner_rep_id FROM customers c WHERE 1=1");
+        let mut q =
+            Query::new("SELECT c.id, c.unit_id, c.owner_rep_id FROM customers c JOIN org_units u ON u.id = c.unit_id WHERE 1=1");
+        q.scoped(scope, Some("c.owner_rep_id = {}"));
         match select {
             CustomerSelect::Ids(ids) if ids.is_empty() => return Ok(Vec::new()),
             CustomerSelect::Ids(ids) => {
