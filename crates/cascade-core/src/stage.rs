@@ -14,7 +14,10 @@ pub struct StageError {
 }
 
 macro_rules! vocabulary {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+    // `$text` is a `tt`, not a `literal`: a `literal` fragment reaches derive
+    // macros wrapped in an invisible group, and utoipa's derive then misses
+    // the `rename` and publishes the Rust variant names.
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:tt),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
