@@ -25,6 +25,7 @@ impl fmt::Debug for Password {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", schema(examples(json!({"username": "rm.hn", "password": "Cascade-demo-2026"}))))]
 pub struct LoginRequest {
     pub username: String,
     pub password: Password,
@@ -34,6 +35,7 @@ pub struct LoginRequest {
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", schema(examples(json!({"refresh_token": "rt_6f1c2d…"}))))]
 pub struct RefreshRequest {
     pub refresh_token: String,
 }
@@ -98,6 +100,7 @@ pub struct RolePermissions {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", schema(examples(json!({"permissions": ["org_units.read", "reps.read", "customers.read", "customers.stage", "opportunities.read", "opportunities.write", "visits.read", "visits.write", "sales.read", "plans.read", "fairness.submit"]}))))]
 pub struct RolePermissionsUpdate {
     pub permissions: Vec<Permission>,
 }
@@ -107,13 +110,15 @@ pub struct RolePermissionsUpdate {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", schema(examples(json!({"name": "SAP 销售数据同步", "role": "province_manager", "unit_id": 12, "expires_on": "2027-12-31"}))))]
 pub struct NewApiToken {
     /// What the token is for, e.g. "Salesforce sync".
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::name))]
     pub name: String,
     pub role: Role,
     pub unit_id: i64,
     /// Last day the token works (company time zone); none means until revoked.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::strict::opt_date")]
     pub expires_on: Option<NaiveDate>,
 }
 

@@ -104,16 +104,21 @@ pub struct CustomField {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", schema(examples(json!({"entity": "customer", "key": "tier", "label_zh": "客户分层", "label_en": "Tier", "field_type": "choice", "required": false, "choices": ["战略", "重点", "一般"]}))))]
 pub struct NewCustomField {
     pub entity: CustomEntity,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::custom_key))]
     pub key: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::name))]
     pub label_zh: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::name))]
     pub label_en: String,
     pub field_type: CustomFieldType,
     #[serde(default)]
     pub required: bool,
     /// Required for `choice` fields; refused for the others.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::choices))]
     pub choices: Vec<String>,
 }
 
@@ -122,15 +127,19 @@ pub struct NewCustomField {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", schema(examples(json!({"label_en": "Account tier", "choices": ["战略", "重点", "一般", "观察"]}))))]
 pub struct CustomFieldPatch {
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::opt_name))]
     pub label_zh: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::opt_name))]
     pub label_en: Option<String>,
     #[serde(default)]
     pub required: Option<bool>,
     /// The new, complete list of choices.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::opt_choices))]
     pub choices: Option<Vec<String>>,
 }
 

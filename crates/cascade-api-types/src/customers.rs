@@ -78,11 +78,15 @@ pub struct Customer {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", schema(examples(json!({"code": "GD-0001", "name": "中山大学附属第一医院", "grade": "三甲", "province": "广东", "city": "广州", "unit_id": 12, "owner_rep_id": 101, "stage": "in_hospital", "custom": {"tier": "战略"}}))))]
 pub struct NewCustomer {
     pub code: Code,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::name))]
     pub name: String,
     pub grade: HospitalGrade,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::name))]
     pub province: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::name))]
     pub city: String,
     pub unit_id: i64,
     #[serde(default)]
@@ -92,21 +96,25 @@ pub struct NewCustomer {
     pub stage: Option<ProcurementStage>,
     /// Custom field values by key; every required field of this kind must be given.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(value_type = Object, additional_properties))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::custom_values))]
     pub custom: crate::CustomValues,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", schema(examples(json!({"stage": "pending_tender", "stage_note": "设备科已提交采购申请"}))))]
 pub struct CustomerPatch {
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::opt_name))]
     pub name: Option<String>,
     #[serde(default)]
     pub grade: Option<HospitalGrade>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::opt_name))]
     pub province: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::opt_name))]
     pub city: Option<String>,
     #[serde(default)]
     pub unit_id: Option<i64>,
@@ -118,11 +126,12 @@ pub struct CustomerPatch {
     pub stage: Option<ProcurementStage>,
     /// Why the stage changed; kept in the history.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::opt_note))]
     pub stage_note: Option<String>,
     /// Custom field values to set; a key set to `null` is cleared (not
     /// allowed for required fields). Keys not named keep their values.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>, additional_properties))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::opt_custom_values))]
     pub custom: Option<crate::CustomValues>,
 }
 
@@ -158,16 +167,20 @@ pub struct ProductLine {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", schema(examples(json!({"code": "PL-ENDO", "name": "内窥镜"}))))]
 pub struct NewProductLine {
     pub code: Code,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::name))]
     pub name: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", schema(examples(json!({"name": "软镜与硬镜", "active": true}))))]
 pub struct ProductLinePatch {
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::opt_name))]
     pub name: Option<String>,
     #[serde(default)]
     pub active: Option<bool>,

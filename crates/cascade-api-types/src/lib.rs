@@ -15,6 +15,7 @@ pub mod people;
 pub mod pipeline;
 pub mod planning;
 pub mod sales;
+pub mod strict;
 pub mod system;
 
 pub use auth::*;

@@ -52,8 +52,10 @@ pub struct OrgUnit {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", schema(examples(json!({"code": "P-GD", "name": "广东省区", "kind": "province", "parent_id": 4}))))]
 pub struct NewOrgUnit {
     pub code: Code,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::name))]
     pub name: String,
     pub kind: OrgUnitKind,
     /// Required except for the first unit, which becomes the company root.
@@ -65,14 +67,16 @@ pub struct NewOrgUnit {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", schema(examples(json!({"name": "广东省区（含海南）"}))))]
 pub struct OrgUnitPatch {
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::opt_name))]
     pub name: Option<String>,
     #[serde(default)]
     pub kind: Option<OrgUnitKind>,
     /// The new parent; a unit can never move under itself or its descendants.
     #[serde(default, deserialize_with = "double_option", skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub parent_id: Option<Option<i64>>,
 }
 

@@ -31,45 +31,50 @@ pub struct Rep {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", schema(examples(json!({"employee_no": "E20260101", "name": "陈晓", "unit_id": 12, "rating": "B", "hire_date": "2026-01-05"}))))]
 pub struct NewRep {
     pub employee_no: Code,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::name))]
     pub name: String,
     pub unit_id: i64,
     pub rating: CapabilityRating,
+    #[serde(deserialize_with = "crate::strict::date")]
     pub hire_date: NaiveDate,
     /// Defaults to `active`.
     #[serde(default)]
     pub status: Option<RepStatus>,
     /// Defaults to the hire date; required when the status is not `active`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::strict::opt_date")]
     pub status_since: Option<NaiveDate>,
     /// Custom field values by key; every required field of this kind must be given.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(value_type = Object, additional_properties))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::custom_values))]
     pub custom: crate::CustomValues,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", schema(examples(json!({"status": "on_leave", "status_since": "2026-11-20"}))))]
 pub struct RepPatch {
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::opt_name))]
     pub name: Option<String>,
     #[serde(default)]
     pub unit_id: Option<i64>,
     #[serde(default)]
     pub rating: Option<CapabilityRating>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::strict::opt_date")]
     pub hire_date: Option<NaiveDate>,
     /// A status change needs `status_since`, its effective date.
     #[serde(default)]
     pub status: Option<RepStatus>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::strict::opt_date")]
     pub status_since: Option<NaiveDate>,
     /// Custom field values to set; a key set to `null` is cleared (not
     /// allowed for required fields). Keys not named keep their values.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>, additional_properties))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::opt_custom_values))]
     pub custom: Option<crate::CustomValues>,
 }
 
@@ -104,12 +109,15 @@ pub struct User {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", schema(examples(json!({"username": "pm.gd2", "display_name": "广东省区经理（二）", "role": "province_manager", "unit_id": 12, "password": "Change-me-2026"}))))]
 pub struct NewUser {
     pub username: Code,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::name))]
     pub display_name: String,
     #[serde(default)]
     pub rep_id: Option<i64>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::opt_dingtalk_userid))]
     pub dingtalk_userid: Option<String>,
     pub role: Role,
     /// Root of the user's scope; a rep's must contain their own unit.
@@ -117,20 +125,23 @@ pub struct NewUser {
     /// At least 10 characters. Without one the user can only sign in
     /// through DingTalk.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::opt_new_password))]
     pub password: Option<Password>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", schema(examples(json!({"display_name": "广东省区经理", "active": true}))))]
 pub struct UserPatch {
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::opt_name))]
     pub display_name: Option<String>,
     #[serde(default, deserialize_with = "double_option", skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub rep_id: Option<Option<i64>>,
     #[serde(default, deserialize_with = "double_option", skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::opt_dingtalk_userid))]
     pub dingtalk_userid: Option<Option<String>>,
     #[serde(default)]
     pub role: Option<Role>,
@@ -138,6 +149,7 @@ pub struct UserPatch {
     pub unit_id: Option<i64>,
     /// A new password (at least 10 characters); signs the user out everywhere.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::opt_new_password))]
     pub password: Option<Password>,
     #[serde(default)]
     pub active: Option<bool>,

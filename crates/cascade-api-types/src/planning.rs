@@ -84,6 +84,32 @@ pub struct PlanWeights {
     pub priority: Decimal,
 }
 
+/// Factor weights a client sets, in percent: each a decimal string from
+/// "0" to "100" with at most four decimals, summing to exactly 100.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewPlanWeights {
+    /// Market potential (default 50).
+    #[serde(deserialize_with = "crate::strict::percent")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::percent, example = "50"))]
+    pub market: Decimal,
+    /// Staffing strength (default 30).
+    #[serde(deserialize_with = "crate::strict::percent")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::percent, example = "30"))]
+    pub staffing: Decimal,
+    /// Strategic priority (default 20).
+    #[serde(deserialize_with = "crate::strict::percent")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::percent, example = "20"))]
+    pub priority: Decimal,
+}
+
+impl From<NewPlanWeights> for PlanWeights {
+    fn from(w: NewPlanWeights) -> Self {
+        PlanWeights { market: w.market, staffing: w.staffing, priority: w.priority }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Plan {
@@ -143,28 +169,32 @@ page!(
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", schema(examples(json!({"unit_id": 1, "period": "2027-Q1", "total": "120000000.00", "weights": {"market": "50", "staffing": "30", "priority": "20"}, "history_percent": "60", "band_percent": "15", "rounding_unit": "100.00"}))))]
 pub struct NewPlan {
     pub unit_id: i64,
     pub period: Period,
     #[serde(default)]
     pub product_line_id: Option<i64>,
     /// Required for a top plan (a unit with no approved parent plan for the
-    /// period); a child plan takes its parent line's final target.
+    /// period); a child plan takes its parent line's final target. Not
+    /// negative, and a multiple of `rounding_unit`.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::opt_non_negative_money))]
     pub total: Option<Money>,
     #[serde(default)]
-    pub weights: Option<PlanWeights>,
-    #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub weights: Option<NewPlanWeights>,
+    #[serde(default, deserialize_with = "crate::strict::opt_percent")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::opt_percent))]
     pub history_percent: Option<Decimal>,
-    #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[serde(default, deserialize_with = "crate::strict::opt_band_percent")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::opt_band_percent))]
     pub band_percent: Option<Decimal>,
-    /// Default 100.00 (yuan).
+    /// Default 100.00 (yuan); more than zero.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::opt_positive_money))]
     pub rounding_unit: Option<Money>,
-    #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>, additional_properties))]
+    #[serde(default, deserialize_with = "crate::strict::opt_probabilities")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::opt_probabilities))]
     pub probabilities: Option<BTreeMap<String, Decimal>>,
 }
 
@@ -172,22 +202,25 @@ pub struct NewPlan {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", schema(examples(json!({"weights": {"market": "60", "staffing": "25", "priority": "15"}, "band_percent": "10"}))))]
 pub struct PlanPatch {
     /// Top plans only: a child plan's total is its parent line's.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::opt_non_negative_money))]
     pub total: Option<Money>,
     #[serde(default)]
-    pub weights: Option<PlanWeights>,
-    #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub weights: Option<NewPlanWeights>,
+    #[serde(default, deserialize_with = "crate::strict::opt_percent")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::opt_percent))]
     pub history_percent: Option<Decimal>,
-    #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[serde(default, deserialize_with = "crate::strict::opt_band_percent")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::opt_band_percent))]
     pub band_percent: Option<Decimal>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::opt_positive_money))]
     pub rounding_unit: Option<Money>,
-    #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>, additional_properties))]
+    #[serde(default, deserialize_with = "crate::strict::opt_probabilities")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::opt_probabilities))]
     pub probabilities: Option<BTreeMap<String, Decimal>>,
 }
 
@@ -264,16 +297,20 @@ pub struct PlanLine {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", schema(examples(json!({"final": "4560000.00", "reason": "省卫健委集采政策提前落地，广州三甲医院集中换装", "notes": "见12月区域会议纪要"}))))]
 pub struct LinePatch {
     #[serde(default, rename = "final")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::opt_non_negative_money))]
     pub final_target: Option<Money>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::opt_reason))]
     pub reason: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::opt_note))]
     pub notes: Option<String>,
     /// HQ's promotion-plan points (≥ 0); applied at the next generation.
-    #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[serde(default, deserialize_with = "crate::strict::opt_points")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::opt_points))]
     pub priority: Option<Decimal>,
     /// `false` returns the line to its suggestion and lets rebalance move it.
     #[serde(default)]
@@ -297,8 +334,10 @@ pub struct Evidence {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", schema(examples(json!({"comment": "湖南省区目标偏低，请结合院长审批进度重新评估"}))))]
 pub struct ReturnPlan {
     /// Why the plan goes back (at least 10 characters).
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::reason))]
     pub comment: String,
 }
 
@@ -352,9 +391,8 @@ pub struct Reassignment {
 }
 
 /// Something that happened in the period (domain spec §3.4).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum CalibrationEvent {
     /// A rep leaves: every customer they own goes to a named sibling rep
     /// with its open deals; their remaining target follows the customers.
@@ -368,12 +406,154 @@ pub enum CalibrationEvent {
     Hire { rep_id: i64 },
 }
 
+/// The schema by hand as well, to match the reader: each kind is an object
+/// with exactly its fields, told apart by `kind`.
+#[cfg(feature = "openapi")]
+mod calibration_event_schema {
+    use utoipa::openapi::schema::{
+        AdditionalProperties, ArrayBuilder, Discriminator, KnownFormat, ObjectBuilder, OneOfBuilder, Schema, SchemaFormat, Type,
+    };
+    use utoipa::openapi::{Ref, RefOr};
+    use utoipa::{PartialSchema, ToSchema};
+
+    use super::{CalibrationEvent, Reassignment};
+
+    fn kind(name: &str, description: &str, fields: Vec<(&str, RefOr<Schema>)>) -> ObjectBuilder {
+        let mut o = ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .description(Some(description))
+            .property("kind", ObjectBuilder::new().schema_type(Type::String).enum_values(Some([name])))
+            .required("kind")
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+        for (field, schema) in fields {
+            o = o.property(field, schema).required(field);
+        }
+        o
+    }
+
+    fn id() -> RefOr<Schema> {
+        ObjectBuilder::new().schema_type(Type::Integer).format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64))).into()
+    }
+
+    fn date() -> RefOr<Schema> {
+        ObjectBuilder::new().schema_type(Type::String).format(Some(SchemaFormat::KnownFormat(KnownFormat::Date))).into()
+    }
+
+    impl PartialSchema for CalibrationEvent {
+        fn schema() -> RefOr<Schema> {
+            let ids = ArrayBuilder::new().items(id()).min_items(Some(1)).unique_items(true).into();
+            let reassign = ArrayBuilder::new().items(Ref::from_schema_name("Reassignment")).into();
+            OneOfBuilder::new()
+                .item(kind(
+                    "departure",
+                    "A rep leaves (`effective`, a date in the plan's period): every customer they own goes to a named active \
+                     rep of the plan with its open deals, and their open deals on colleagues' customers go to those colleagues; \
+                     their remaining target follows the customers.",
+                    vec![("rep_id", id()), ("effective", date()), ("reassign", reassign)],
+                ))
+                .item(kind(
+                    "slip",
+                    "A deal's approval slips out of the period: its expected value leaves the owner's target and is re-split \
+                     over the other reps.",
+                    vec![("opportunity_id", id()), ("new_expected_close", date())],
+                ))
+                .item(kind(
+                    "transfer",
+                    "Customers of one rep move to another active rep of the plan (`effective`, a date in the plan's period), \
+                     with the part of the target they carry.",
+                    vec![("customer_ids", ids), ("to_rep_id", id()), ("effective", date())],
+                ))
+                .item(kind(
+                    "hire",
+                    "A rep joins the unit; the remaining target is re-split to include them.",
+                    vec![("rep_id", id())],
+                ))
+                .discriminator(Some(Discriminator::new("kind")))
+                .description(Some("Something that happened in the period (domain spec §3.4)."))
+                .into()
+        }
+    }
+
+    impl ToSchema for CalibrationEvent {
+        fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+            schemas.push((Reassignment::name().into(), Reassignment::schema()));
+        }
+    }
+}
+
+/// Written by hand because serde reads an internally tagged enum through a
+/// buffer of its own, where an array would pass for an object again: the
+/// event must be an object, and so must every reassignment in it.
+impl<'de> Deserialize<'de> for CalibrationEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        use serde_json::Value;
+
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct DepartureBody {
+            rep_id: i64,
+            #[serde(deserialize_with = "crate::strict::date")]
+            effective: NaiveDate,
+            reassign: Vec<Reassignment>,
+        }
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct SlipBody {
+            opportunity_id: i64,
+            #[serde(deserialize_with = "crate::strict::date")]
+            new_expected_close: NaiveDate,
+        }
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct TransferBody {
+            customer_ids: Vec<i64>,
+            to_rep_id: i64,
+            #[serde(deserialize_with = "crate::strict::date")]
+            effective: NaiveDate,
+        }
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct HireBody {
+            rep_id: i64,
+        }
+        fn body<T: serde::de::DeserializeOwned, E: Error>(rest: serde_json::Map<String, Value>) -> Result<T, E> {
+            T::deserialize(crate::strict::ObjectsOnly(Value::Object(rest))).map_err(E::custom)
+        }
+
+        let mut map = serde_json::Map::<String, Value>::deserialize(d)?;
+        let kind = match map.remove("kind") {
+            Some(Value::String(k)) => k,
+            Some(_) => return Err(D::Error::custom("`kind` must be one of departure, slip, transfer, hire")),
+            None => return Err(D::Error::missing_field("kind")),
+        };
+        Ok(match kind.as_str() {
+            "departure" => {
+                let b: DepartureBody = body(map)?;
+                CalibrationEvent::Departure { rep_id: b.rep_id, effective: b.effective, reassign: b.reassign }
+            }
+            "slip" => {
+                let b: SlipBody = body(map)?;
+                CalibrationEvent::Slip { opportunity_id: b.opportunity_id, new_expected_close: b.new_expected_close }
+            }
+            "transfer" => {
+                let b: TransferBody = body(map)?;
+                CalibrationEvent::Transfer { customer_ids: b.customer_ids, to_rep_id: b.to_rep_id, effective: b.effective }
+            }
+            "hire" => CalibrationEvent::Hire { rep_id: body::<HireBody, _>(map)?.rep_id },
+            other => return Err(D::Error::unknown_variant(other, &["departure", "slip", "transfer", "hire"])),
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", schema(examples(json!({"event": {"kind": "departure", "rep_id": 101, "effective": "2026-12-01", "reassign": [{"customer_id": 2001, "to_rep_id": 102}]}, "reason": "代表离职，客户与剩余目标移交同事"}))))]
 pub struct NewCalibration {
     pub event: CalibrationEvent,
     /// At least 10 characters.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::reason))]
     pub reason: String,
 }
 
@@ -382,11 +562,14 @@ pub struct NewCalibration {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", schema(examples(json!({"line_id": 3021, "delta": "-200000.00", "reason": "医院预算冻结至下季度，总部减免"}))))]
 pub struct NewRelief {
     pub line_id: i64,
     /// Change of the line's final target (negative lowers it).
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::nonzero_money))]
     pub delta: Money,
     /// At least 10 characters.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::reason))]
     pub reason: String,
 }
 
@@ -403,16 +586,18 @@ pub struct CalibrationResult {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", schema(examples(json!({"weights": {"market": "60", "staffing": "20", "priority": "20"}, "band_percent": "10"}))))]
 pub struct WhatIf {
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::opt_non_negative_money))]
     pub total: Option<Money>,
     #[serde(default)]
-    pub weights: Option<PlanWeights>,
-    #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub weights: Option<NewPlanWeights>,
+    #[serde(default, deserialize_with = "crate::strict::opt_percent")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::opt_percent))]
     pub history_percent: Option<Decimal>,
-    #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[serde(default, deserialize_with = "crate::strict::opt_band_percent")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::opt_band_percent))]
     pub band_percent: Option<Decimal>,
 }
 
@@ -544,16 +729,20 @@ pub struct MyTarget {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", schema(examples(json!({"quarter": "2026-Q4", "score": 8, "comment": "目标有依据，能看懂"}))))]
 pub struct NewFairnessScore {
     /// Only when answering for a rep (e.g. from a paper survey); a rep
     /// answers for themselves and leaves it out.
     #[serde(default)]
     pub rep_id: Option<i64>,
     /// A quarter, e.g. `2026-Q3`.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::quarter))]
     pub quarter: Period,
     /// 0 (unfair) to 10 (fair).
+    #[cfg_attr(feature = "openapi", schema(maximum = 10))]
     pub score: u8,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::strict::schema::opt_note))]
     pub comment: Option<String>,
 }
 

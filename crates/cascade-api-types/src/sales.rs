@@ -24,10 +24,12 @@ pub struct SalesRecord {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", schema(examples(json!({"doc_id": "SO-90012345-10", "customer_id": 2001, "product_line_id": 1, "booked_on": "2026-11-28", "amount": "356000.00"}))))]
 pub struct NewSalesRecord {
     pub doc_id: Code,
     pub customer_id: i64,
     pub product_line_id: i64,
+    #[serde(deserialize_with = "crate::strict::date")]
     pub booked_on: NaiveDate,
     pub amount: Money,
 }

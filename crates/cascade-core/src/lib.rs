@@ -18,7 +18,7 @@ pub mod stage;
 pub mod text;
 
 pub use access::{Permission, Role};
-pub use money::{Money, MoneyError};
-pub use period::{Period, PeriodError, PeriodKind};
+pub use money::{Money, MoneyError, MONEY_PATTERN};
+pub use period::{Period, PeriodError, PeriodKind, PERIOD_PATTERN};
 pub use stage::{CapabilityRating, FunnelStage, ProcurementStage, RepStatus, StageError};
 pub use text::{parse_name, parse_note, Code, TextError};

@@ -8,9 +8,13 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-/// The largest amount Cascade accepts, in yuan: 10^15 fen fits an `i64` with
-/// room for sums of millions of rows.
-const MAX_ABS_YUAN: i64 = 10_000_000_000_000;
+/// Amounts are below this in absolute value, in yuan (at most 13 digits
+/// before the point): 10^15 fen fits an `i64` with room for sums of
+/// millions of rows.
+const LIMIT_YUAN: i64 = 10_000_000_000_000;
+
+/// The one way an amount is written on the wire, as the document states it.
+pub const MONEY_PATTERN: &str = r"^-?(0|[1-9][0-9]{0,12})(\.[0-9]{1,2})?$";
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MoneyError {
@@ -18,15 +22,19 @@ pub enum MoneyError {
     NotANumber,
     #[error("has more than two decimal places (the smallest unit is 0.01)")]
     TooPrecise,
-    #[error("is out of range (at most 10000000000000 in absolute value)")]
+    #[error("is out of range (below 10000000000000 in absolute value)")]
     OutOfRange,
     #[error("must not be negative")]
     Negative,
+    #[error("must be written like \"1250.00\": digits with an optional '-' and at most two decimals; no '+', exponent, '_' or leading zeros")]
+    Shape,
 }
 
 /// An exact amount of money with at most two decimal places.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
-#[serde(try_from = "Decimal", into = "Decimal")]
+/// On the wire it is a string in the one shape of [`MONEY_PATTERN`]; a JSON
+/// number, `"1e3"`, `"1_000"` or `"+5"` is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
+#[serde(into = "Decimal")]
 pub struct Money(Decimal);
 
 impl Money {
@@ -38,7 +46,7 @@ impl Money {
         if normalized.scale() > 2 {
             return Err(MoneyError::TooPrecise);
         }
-        if normalized.abs() > Decimal::from(MAX_ABS_YUAN) {
+        if normalized.abs() >= Decimal::from(LIMIT_YUAN) {
             return Err(MoneyError::OutOfRange);
         }
         let mut v = normalized;
@@ -62,6 +70,28 @@ impl Money {
         Self::parse(d)
     }
 
+    /// Parses the wire shape only (see [`MONEY_PATTERN`]).
+    pub fn parse_exact(text: &str) -> Result<Self, MoneyError> {
+        let unsigned = text.strip_prefix('-').unwrap_or(text);
+        let (int, frac) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+        let digits = |s: &str| s.bytes().all(|c| c.is_ascii_digit());
+        let shape = !int.is_empty()
+            && digits(int)
+            && digits(frac)
+            && (int == "0" || !int.starts_with('0'))
+            && (!unsigned.contains('.') || !frac.is_empty());
+        if !shape {
+            return Err(MoneyError::Shape);
+        }
+        if frac.len() > 2 {
+            return Err(MoneyError::TooPrecise);
+        }
+        if int.len() > 13 {
+            return Err(MoneyError::OutOfRange);
+        }
+        Self::parse_str(text)
+    }
+
     pub fn from_fen(fen: i64) -> Self {
         Money(Decimal::new(fen, 2))
     }
@@ -80,6 +110,22 @@ impl Money {
 
     pub fn is_negative(self) -> bool {
         self.0.is_sign_negative() && !self.0.is_zero()
+    }
+}
+
+impl<'de> Deserialize<'de> for Money {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Money;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an amount as a decimal string such as \"1250.00\"")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Money, E> {
+                Money::parse_exact(v).map_err(E::custom)
+            }
+        }
+        d.deserialize_str(V)
     }
 }
 
@@ -124,6 +170,20 @@ mod tests {
         assert_eq!(Money::parse_str("12,5"), Err(MoneyError::NotANumber));
         assert_eq!(Money::parse_str("abc"), Err(MoneyError::NotANumber));
         assert_eq!(Money::parse_str("10000000000000.01"), Err(MoneyError::OutOfRange));
+        assert_eq!(Money::parse_str("10000000000000"), Err(MoneyError::OutOfRange));
+        assert!(Money::parse_str("9999999999999.99").is_ok());
+    }
+
+    #[test]
+    fn the_wire_takes_one_shape() {
+        assert_eq!(Money::parse_exact("-2500.5").unwrap().fen(), -250_050);
+        assert_eq!(Money::parse_exact("0").unwrap(), Money::ZERO);
+        for bad in ["1e3", "1_000", "+5", "05", "5.", ".5", " 5", "", "-", "1,5"] {
+            assert_eq!(Money::parse_exact(bad), Err(MoneyError::Shape), "{bad}");
+        }
+        assert_eq!(Money::parse_exact("1.001"), Err(MoneyError::TooPrecise));
+        assert_eq!(Money::parse_exact("79228162514264337593543950335"), Err(MoneyError::OutOfRange));
+        assert!(serde_json::from_str::<Money>("1250").is_err(), "a JSON number is not an amount");
     }
 
     #[test]
@@ -159,7 +219,7 @@ mod schema {
         fn schema() -> RefOr<Schema> {
             ObjectBuilder::new()
                 .schema_type(Type::String)
-                .pattern(Some(r"^-?[0-9]{1,14}(\.[0-9]{1,2})?$"))
+                .pattern(Some(super::MONEY_PATTERN))
                 .description(Some(
                     "An exact amount in the company's currency, as a decimal string with at most two decimal places.",
                 ))

@@ -173,10 +173,18 @@ impl Serialize for Period {
     }
 }
 
+/// The one way a period is written on the wire (years 2000–2100).
+pub const PERIOD_PATTERN: &str = r"^(20[0-9]{2}|2100)(-Q[1-4]|-(0[1-9]|1[0-2]))?$";
+
 impl<'de> Deserialize<'de> for Period {
+    /// Exactly as written by `Display`: no spaces, an upper-case `Q`.
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        Period::parse(&s).map_err(serde::de::Error::custom)
+        let p = Period::parse(&s).map_err(serde::de::Error::custom)?;
+        if p.to_string() != s {
+            return Err(serde::de::Error::custom(PeriodError::Malformed));
+        }
+        Ok(p)
     }
 }
 
@@ -247,7 +255,7 @@ mod schema {
         fn schema() -> RefOr<Schema> {
             ObjectBuilder::new()
                 .schema_type(Type::String)
-                .pattern(Some(r"^[0-9]{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$"))
+                .pattern(Some(super::PERIOD_PATTERN))
                 .description(Some("A fiscal period: a year (2026), a quarter (2026-Q2) or a month (2026-05)."))
                 .examples([serde_json::json!("2026-Q2")])
                 .into()

@@ -19,6 +19,9 @@ pub enum TextError {
 /// A natural key such as an org unit code, an employee number or an ERP
 /// customer number: what imports match on, so it must survive CSV and Excel
 /// round trips unchanged.
+///
+/// In files a code is trimmed ([`Code::parse`]); on the wire it is taken
+/// exactly as sent ([`Code::parse_exact`]), as the API document's pattern says.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Code(String);
@@ -40,6 +43,14 @@ impl Code {
         Ok(Code(t.to_owned()))
     }
 
+    /// Like [`Code::parse`], but surrounding spaces are refused, not trimmed.
+    pub fn parse_exact(text: &str) -> Result<Self, TextError> {
+        if text.trim() != text && !text.trim().is_empty() {
+            return Err(TextError::BadCharacter);
+        }
+        Self::parse(text)
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -48,7 +59,7 @@ impl Code {
 impl TryFrom<String> for Code {
     type Error = TextError;
     fn try_from(value: String) -> Result<Self, Self::Error> {
-        Code::parse(&value)
+        Code::parse_exact(&value)
     }
 }
 
@@ -66,16 +77,18 @@ impl fmt::Display for Code {
 
 /// A trimmed, non-empty, single-line human text of bounded length (names,
 /// titles). Returns the owned, trimmed string.
+/// The length counts the text as sent, spaces included, as the API
+/// document's `maxLength` does.
 pub fn parse_name(text: &str, max_len: usize) -> Result<String, TextError> {
+    if text.chars().count() > max_len {
+        return Err(TextError::TooLong(max_len));
+    }
+    if text.chars().any(char::is_control) {
+        return Err(TextError::Control);
+    }
     let t = text.trim();
     if t.is_empty() {
         return Err(TextError::Empty);
-    }
-    if t.chars().count() > max_len {
-        return Err(TextError::TooLong(max_len));
-    }
-    if t.chars().any(char::is_control) {
-        return Err(TextError::Control);
     }
     Ok(t.to_owned())
 }
@@ -101,6 +114,8 @@ mod tests {
         assert_eq!(Code::parse(""), Err(TextError::Empty));
         assert_eq!(Code::parse("广东"), Err(TextError::BadCharacter));
         assert_eq!(Code::parse(&"x".repeat(65)), Err(TextError::TooLong(64)));
+        assert_eq!(Code::parse_exact(" GD-01"), Err(TextError::BadCharacter));
+        assert!(serde_json::from_str::<Code>("\"GD-01 \"").is_err(), "the wire takes a code exactly as sent");
     }
 
     #[test]

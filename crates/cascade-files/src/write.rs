@@ -254,7 +254,7 @@ mod tests {
                 customer_code: code("C-1"),
                 product_line_code: code("PL_2"),
                 booked_on: day(1900, 1, 1),
-                amount: Money::parse_str("-10000000000000").unwrap(),
+                amount: Money::parse_str("-9999999999999.99").unwrap(),
             }
             .into(),
             OpportunityRow {
@@ -303,7 +303,7 @@ mod tests {
             text,
             "\u{feff}doc_id,customer_code,product_line_code,booked_on,amount\r\n\
              1.50,C-1,PL_2,2024-12-31,-1250.50\r\n\
-             D2,C-1,PL_2,1900-01-01,-10000000000000.00\r\n"
+             D2,C-1,PL_2,1900-01-01,-9999999999999.99\r\n"
         );
         let empty = String::from_utf8(csv_bytes(ImportKind::Visits, &[])).unwrap();
         assert_eq!(empty, "\u{feff}external_id,employee_no,customer_code,visit_date,kind,notes\r\n");

@@ -30,6 +30,9 @@ pub enum ApiError {
     /// A write that needs `If-Match` came without it (428).
     #[error("precondition required")]
     PreconditionRequired,
+    /// The path exists but not with this method (405, with `Allow`).
+    #[error("method not allowed")]
+    MethodNotAllowed { allowed: Vec<&'static str> },
     #[error("payload too large")]
     PayloadTooLarge { limit: u64 },
     #[error("unsupported media type")]
@@ -62,6 +65,7 @@ impl ApiError {
             ApiError::Conflict(_) => ("conflict", "The request conflicts with what is stored"),
             ApiError::PreconditionFailed(_) => ("stale", "Changed since you read it"),
             ApiError::PreconditionRequired => ("if-match-required", "If-Match required"),
+            ApiError::MethodNotAllowed { .. } => ("method-not-allowed", "Method not allowed"),
             ApiError::PayloadTooLarge { .. } => ("payload-too-large", "The request body is too large"),
             ApiError::UnsupportedMediaType(_) => ("unsupported-media-type", "Unsupported media type"),
             ApiError::Unavailable(_) => ("unavailable", "Service unavailable"),
@@ -81,6 +85,7 @@ impl ApiError {
             }
             ApiError::BadRequest(e) | ApiError::Conflict(e) => (Some(format!("{}: {}", e.field, e.reason)), vec![e.clone()]),
             ApiError::NotFound(what) => (Some(format!("no such {what}, or it is outside your scope")), vec![]),
+            ApiError::MethodNotAllowed { allowed } => (Some(format!("this path answers only {}", allowed.join(", "))), vec![]),
             ApiError::PayloadTooLarge { limit } => (Some(format!("the limit is {limit} bytes")), vec![]),
             ApiError::PreconditionFailed(what) => {
                 (Some(format!("the {what} changed since you read it; nothing was written — read it again")), vec![])
@@ -122,6 +127,7 @@ impl ResponseError for ApiError {
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -143,6 +149,11 @@ impl ResponseError for ApiError {
             }
             ApiError::TooManyRequests { retry_after } => {
                 r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
+            }
+            ApiError::MethodNotAllowed { allowed } => {
+                if let Ok(v) = HeaderValue::from_str(&allowed.join(", ")) {
+                    r.headers_mut().insert(header::ALLOW, v);
+                }
             }
             _ => {}
         }

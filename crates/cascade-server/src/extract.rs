@@ -55,7 +55,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
 /// errors are 400; values of the wrong type or refused by a domain parser are 422.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|e| {
+    serde_path_to_error::deserialize(cascade_api_types::strict::ObjectsOnly(de)).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         let reason = strip_position(&inner.to_string());
@@ -159,6 +159,14 @@ mod tests {
         assert_eq!(f, "inner.x");
         let (status, f, _) = field(parse_json::<Body>(b"{oops").err().unwrap());
         assert_eq!((status, f.as_str()), (400, "body"));
+    }
+
+    #[test]
+    fn arrays_never_pass_for_objects() {
+        let (status, f, r) = field(parse_json::<Body>(br#"["a"]"#).err().unwrap());
+        assert_eq!((status, f.as_str()), (422, "body"), "{r}");
+        let (status, f, _) = field(parse_json::<Body>(br#"{"name":"a","inner":["1.00"]}"#).err().unwrap());
+        assert_eq!((status, f.as_str()), (422, "inner"));
     }
 
     #[derive(Debug, Deserialize)]

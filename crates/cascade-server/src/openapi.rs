@@ -19,7 +19,7 @@ Writes to plans and plan lines are optimistic: send the `ETag` you read as `If-M
 first and nothing was written. Money is an exact decimal string with at most two decimal places, in the company's currency (see `GET /api/v1/company`).",
         license(name = "MIT")
     ),
-    components(schemas(cascade_api_types::Problem, cascade_api_types::FieldError)),
+    components(schemas(cascade_api_types::Problem, cascade_api_types::FieldError, cascade_api_types::SortOrder)),
     tags(
         (name = "system", description = "Health, readiness, the company profile and fiscal periods"),
         (name = "auth", description = "Sign-in, token refresh and sign-out"),
@@ -40,6 +40,20 @@ revisions, what-if, calibration and HQ relief. Writes need `If-Match` with the v
     )
 )]
 pub struct ApiDoc;
+
+/// The body of a file upload or download: bytes, not JSON.
+pub struct FileBytes;
+
+impl utoipa::PartialSchema for FileBytes {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .format(Some(utoipa::openapi::schema::SchemaFormat::KnownFormat(utoipa::openapi::schema::KnownFormat::Binary)))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for FileBytes {}
 
 /// The bearer security scheme, and the 401/403 answers of every operation
 /// that requires it. A route's security requirement lists the one permission

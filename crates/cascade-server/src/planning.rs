@@ -509,18 +509,19 @@ pub fn check_settings(errs: &mut Errors, s: &PlanSettings) {
     }
 }
 
+/// A reason: free text (see [`crate::validate::note`]) of at least
+/// [`MIN_REASON`] characters once leading and trailing spaces are trimmed.
 pub fn check_reason(errs: &mut Errors, field: &str, reason: &Option<String>) -> Option<String> {
-    match reason.as_deref().map(str::trim) {
-        Some(r) if r.chars().count() >= MIN_REASON && r.chars().count() <= crate::validate::NOTE_MAX => Some(r.to_owned()),
-        Some(r) if r.chars().count() > crate::validate::NOTE_MAX => {
-            errs.push(field, format!("must be at most {} characters", crate::validate::NOTE_MAX));
-            None
-        }
-        _ => {
-            errs.push(field, format!("is required: at least {MIN_REASON} characters saying why"));
-            None
-        }
+    let Some(raw) = reason else {
+        errs.push(field, format!("is required: at least {MIN_REASON} characters saying why"));
+        return None;
+    };
+    let text = errs.check(field, cascade_core::parse_note(raw, crate::validate::NOTE_MAX))?;
+    if text.chars().count() < MIN_REASON {
+        errs.push(field, format!("is required: at least {MIN_REASON} characters saying why"));
+        return None;
     }
+    Some(text)
 }
 
 /// The scope of the unit above a plan's unit (the company for a top unit).
@@ -566,12 +567,35 @@ pub fn require_editable(rec: &PlanRecord) -> Result<(), ApiError> {
     }
 }
 
+/// The `If-Match` header of every plan and line write, as documented.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct IfMatch {
+    /// The `ETag` of the plan or line as read (e.g. `"7"`): the version the
+    /// change was computed from. A version that is no longer current answers
+    /// 412 and writes nothing; without the header the answer is 428.
+    #[serde(rename = "If-Match")]
+    #[param(pattern = r#"^(W/)?"?[0-9]{1,18}"?$"#)]
+    pub if_match: String,
+}
+
 /// `If-Match` as a version number (`"7"`, `W/"7"` or `7`).
 pub fn if_match(req: &actix_web::HttpRequest) -> Result<i64, ApiError> {
     let raw = req.headers().get(actix_web::http::header::IF_MATCH).ok_or(ApiError::PreconditionRequired)?;
-    let text = raw.to_str().unwrap_or("").trim();
-    let text = text.strip_prefix("W/").unwrap_or(text).trim_matches('"');
-    text.parse().map_err(|_| ApiError::invalid("If-Match", "must be the ETag of the resource, e.g. \"3\""))
+    version_of(raw.to_str().unwrap_or(""))
+        .ok_or_else(|| ApiError::invalid("If-Match", "must be the ETag of the resource, e.g. \"3\""))
+}
+
+/// The version an `If-Match` value names: exactly the documented pattern,
+/// up to 18 digits, so it always fits.
+pub fn version_of(text: &str) -> Option<i64> {
+    let text = text.strip_prefix("W/").unwrap_or(text);
+    let text = text.strip_prefix('"').unwrap_or(text);
+    let text = text.strip_suffix('"').unwrap_or(text);
+    if !(1..=18).contains(&text.len()) || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
 }
 
 pub fn etag(version: i64) -> (actix_web::http::header::HeaderName, String) {

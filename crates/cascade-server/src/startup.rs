@@ -91,6 +91,7 @@ where
     app.openapi(ApiDoc::openapi())
         .service(routes::system::healthz)
         .service(routes::system::readyz)
+        .map(|app| app.service(web::resource(["/healthz", "/readyz"]).to(api_not_found)))
         .service(scope::scope("/api/v1").configure(routes::configure).default_service(web::to(api_not_found)))
 }
 
@@ -99,10 +100,47 @@ pub fn openapi_of_routes() -> utoipa::openapi::OpenApi {
     crate::openapi::finish(api_app(App::new().into_utoipa_app()).split_for_parts().1)
 }
 
+/// What no route took: 405 with `Allow` when the path is a documented one
+/// (another method was meant), 404 otherwise.
 async fn api_not_found(req: HttpRequest) -> HttpResponse {
+    if let Some(allowed) = methods_of(req.path()) {
+        return ApiError::MethodNotAllowed { allowed }.into();
+    }
     let mut p = ApiError::NotFound("endpoint").problem();
     p.detail = Some(format!("no endpoint {} {}; see /api/docs", req.method(), req.path()));
     crate::error::problem_response(&p)
+}
+
+/// The documented path templates (segments, `None` for a `{parameter}`)
+/// and the methods each declares, read once from the document.
+type RouteTable = Vec<(Vec<Option<String>>, Vec<&'static str>)>;
+
+fn methods_of(path: &str) -> Option<Vec<&'static str>> {
+    static TABLE: std::sync::OnceLock<RouteTable> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let doc = serde_json::to_value(openapi_of_routes()).unwrap_or_default();
+        let paths = doc["paths"].as_object().cloned().unwrap_or_default();
+        paths
+            .into_iter()
+            .map(|(template, item)| {
+                let segments =
+                    template.split('/').map(|s| (!(s.starts_with('{') && s.ends_with('}'))).then(|| s.to_owned())).collect();
+                let methods = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+                    .into_iter()
+                    .filter(|m| item.get(m.to_ascii_lowercase()).is_some())
+                    .collect();
+                (segments, methods)
+            })
+            .collect()
+    });
+    let parts: Vec<&str> = path.split('/').collect();
+    table
+        .iter()
+        .find(|(segments, _)| {
+            segments.len() == parts.len()
+                && segments.iter().zip(&parts).all(|(s, p)| s.as_deref().map_or(!p.is_empty(), |s| s == *p))
+        })
+        .map(|(_, methods)| methods.clone())
 }
 
 /// Serves the SPA: its files, and `index.html` for client-side routes.

@@ -33,3 +33,15 @@ pub fn opt_note(errs: &mut Errors, field: &str, value: &mut Option<String>) {
         note(errs, field, v);
     }
 }
+
+/// A file's name as the user knows it: 1–200 characters without slashes or
+/// control characters, kept as sent.
+pub fn file_name(name: &str) -> Result<String, crate::error::ApiError> {
+    if name.is_empty() || name.chars().count() > 200 || name.chars().any(|c| c.is_control() || c == '/' || c == '\\') {
+        return Err(crate::error::ApiError::invalid(
+            "file_name",
+            "must be 1–200 characters without slashes or control characters",
+        ));
+    }
+    Ok(name.to_owned())
+}

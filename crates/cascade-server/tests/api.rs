@@ -21,6 +21,8 @@ both!(
     bad_input_is_problem_json_naming_the_field,
     lists_page_filter_and_sort,
     unknown_routes_and_ids_are_404_problems,
+    input_is_taken_only_as_documented,
+    undeclared_methods_answer_405_with_allow,
 );
 
 /// HQ, one region, one province, one rep, one customer, one product line.
@@ -269,4 +271,70 @@ async fn unknown_routes_and_ids_are_404_problems(app: TestApp) {
     assert_eq!(r.status(), 200);
     let (s, doc) = app.get("/api/openapi.json").await;
     assert_eq!((s, doc["openapi"].as_str()), (200, Some("3.1.0")));
+}
+
+/// The loose readings the issue found are refused with problem details
+/// naming the field, and nothing is written.
+async fn input_is_taken_only_as_documented(app: TestApp) {
+    let (_, _, gd, rep, cust, pl) = seed(&app).await;
+    // A JSON array is not an object, at the top or inside.
+    let r = app.client.patch(app.url(&format!("/api/v1/customers/{cust}"))).json(&json!(["x"])).send().await.unwrap();
+    let (s, v) = common::read(r).await;
+    assert_eq!((s, fields(&v)), (422, vec!["body".to_owned()]), "{v}");
+    let (_, c) = app.get(&format!("/api/v1/customers/{cust}")).await;
+    assert_ne!(c["name"], "x");
+    // Money is a decimal string of one shape only.
+    let opp = |amount: Value| json!({"name": "x", "customer_id": cust, "owner_rep_id": rep, "product_line_id": pl, "amount": amount, "expected_close": "2026-06-30"});
+    for amount in
+        [json!(1000), json!("1e3"), json!("1_000"), json!("+5"), json!("05"), json!(" 5"), json!("79228162514264337593543950335")]
+    {
+        let (s, v) = app.post("/api/v1/opportunities", opp(amount.clone())).await;
+        assert_eq!((s, fields(&v)), (422, vec!["amount".to_owned()]), "{amount}: {v}");
+    }
+    assert_eq!(app.post("/api/v1/opportunities", opp(json!("1000.5"))).await.0, 201);
+    // Dates have four-digit years; periods one spelling.
+    let sale = |day: &str, doc: &str| json!({"doc_id": doc, "customer_id": cust, "product_line_id": pl, "booked_on": day, "amount": "1"});
+    for day in ["+262142-01-01", "262142-01-01", "20260-01-01", "2026-1-01"] {
+        let (s, v) = app.post("/api/v1/sales-records", sale(day, "D-X")).await;
+        assert_eq!((s, fields(&v)), (422, vec!["booked_on".to_owned()]), "{day}: {v}");
+    }
+    for period in ["2026-q2", " 2026-Q2", "1999-Q1"] {
+        let (s, v) = app.post("/api/v1/plans", json!({"unit_id": gd, "period": period})).await;
+        assert_eq!((s, fields(&v)), (422, vec!["period".to_owned()]), "{period}: {v}");
+    }
+    // Weights are bounded decimal strings, so no sum of them can overflow.
+    let (s, v) = app.post("/api/v1/plans", json!({"unit_id": app.hq, "period": "2027", "total": "1000.00", "weights": {"market": "79228162514264337593543950335", "staffing": "79228162514264337593543950335", "priority": "0"}})).await;
+    assert_eq!((s, fields(&v)), (422, vec!["weights.market".to_owned()]), "{v}");
+    // Pages are 1–500 rows; 0 is not "the default".
+    for limit in ["0", "501", "-1"] {
+        let (s, v) = app.get(&format!("/api/v1/customers?limit={limit}")).await;
+        assert_eq!((s, fields(&v)), (422, vec!["limit".to_owned()]), "{limit}: {v}");
+    }
+    // JSON Schema's integers: 60.0 names the same customer as 60.
+    let (s, v) = app
+        .post(
+            "/api/v1/visits",
+            json!({"rep_id": rep as f64, "customer_id": cust as f64, "visit_date": "2026-06-01", "kind": "phone"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{v}");
+}
+
+async fn undeclared_methods_answer_405_with_allow(app: TestApp) {
+    for (method, path, allow) in [
+        (reqwest::Method::DELETE, "/api/v1/company", "GET"),
+        (reqwest::Method::PUT, "/api/v1/customers", "GET, POST"),
+        (reqwest::Method::POST, "/api/v1/customers/5", "GET, PATCH, DELETE"),
+        (reqwest::Method::PATCH, "/api/v1/sales-records/5", "GET, DELETE"),
+        (reqwest::Method::GET, "/api/v1/plans/5/approve", "POST"),
+        (reqwest::Method::POST, "/healthz", "GET"),
+    ] {
+        let r = app.client.request(method.clone(), app.url(path)).send().await.unwrap();
+        assert_eq!(r.headers().get("allow").and_then(|a| a.to_str().ok()), Some(allow), "{method} {path}");
+        let (s, v) = common::read(r).await;
+        assert_eq!(s, 405, "{method} {path}: {v}");
+    }
+    // A path that is not in the document is still 404, whatever the method.
+    let r = app.client.delete(app.url("/api/v1/nothing-here")).send().await.unwrap();
+    assert_eq!(common::read(r).await.0, 404);
 }

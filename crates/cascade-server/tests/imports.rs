@@ -19,6 +19,7 @@ both!(
     a_bad_file_writes_nothing_and_names_every_bad_row,
     jobs_are_polled_to_the_end,
     exports_import_back_unchanged,
+    the_edges_of_every_value_export_and_import_back,
     excel_files_import,
     broken_and_oversized_files_are_refused,
 );
@@ -169,6 +170,60 @@ async fn exports_import_back_unchanged(app: TestApp) {
     let body = r.bytes().await.unwrap().to_vec();
     let (s, v) = upload(&app, "customers", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body, true).await;
     assert_eq!((s, v["rows_changed"].as_u64()), (200, Some(0)), "{v}");
+}
+
+/// Whatever the API accepts, the exports write in a form the imports take
+/// back unchanged, in CSV and in Excel: the largest amounts either way,
+/// the first and last dates of four-digit years, the longest names and
+/// notes, quotes, commas, tabs and line breaks.
+async fn the_edges_of_every_value_export_and_import_back(app: TestApp) {
+    base(&app).await;
+    let id = |v: (u16, Value)| v.1["items"][0]["id"].as_i64().unwrap();
+    let rep = id(app.get("/api/v1/reps?q=E1").await);
+    let unit = app.get("/api/v1/reps?q=E1").await.1["items"][0]["unit_id"].as_i64().unwrap();
+    let pl = id(app.get("/api/v1/product-lines").await);
+    let long_name = format!("=\"{}\", {}", "名".repeat(40), "x".repeat(55));
+    assert_eq!(long_name.chars().count(), 100);
+    let c = app
+        .create(
+            "/api/v1/customers",
+            serde_json::json!({"code": "Z.9_z-0", "name": long_name, "grade": "未定级", "province": "广东", "city": " 广州 ", "unit_id": unit, "owner_rep_id": rep}),
+        )
+        .await;
+    app.create(
+        "/api/v1/reps",
+        serde_json::json!({"employee_no": "E0001", "name": "老员工", "unit_id": unit, "rating": "A", "hire_date": "0001-01-01"}),
+    )
+    .await;
+    for (doc, amount, day) in
+        [("MAX", "9999999999999.99", "9999-12-31"), ("MIN", "-9999999999999.99", "0001-01-01"), ("FEN", "0.01", "2026-02-28")]
+    {
+        app.create(
+            "/api/v1/sales-records",
+            serde_json::json!({"doc_id": doc, "customer_id": c, "product_line_id": pl, "booked_on": day, "amount": amount}),
+        )
+        .await;
+    }
+    app.create(
+        "/api/v1/opportunities",
+        serde_json::json!({"external_id": "OPP.MAX", "name": long_name, "customer_id": c, "owner_rep_id": rep, "product_line_id": pl, "amount": "9999999999999.99", "expected_close": "9999-12-31", "stage": "lost", "lost_reason": "预算\t取消\n改年"}),
+    )
+    .await;
+    let notes = format!("{}\r\n,\"\t", "记".repeat(1995));
+    app.create("/api/v1/visits", serde_json::json!({"external_id": "V.MAX", "rep_id": rep, "customer_id": c, "visit_date": "0001-01-01", "kind": "meeting", "notes": notes})).await;
+    for kind in ["reps", "customers", "sales_records", "opportunities", "visits"] {
+        for (format, mime) in [("csv", "text/csv"), ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")]
+        {
+            let r = app.client.get(app.url(&format!("/api/v1/exports/{kind}?format={format}"))).send().await.unwrap();
+            assert_eq!(r.status(), 200, "{kind} {format}");
+            let body = r.bytes().await.unwrap().to_vec();
+            let (s, v) = upload(&app, kind, mime, body, true).await;
+            assert_eq!((s, v["rows_changed"].as_u64()), (200, Some(0)), "{kind} as {format}: {v}");
+        }
+    }
+    let (_, sales) = app.get("/api/v1/sales-records?sort=amount").await;
+    let amounts: Vec<&str> = sales["items"].as_array().unwrap().iter().map(|s| s["amount"].as_str().unwrap()).collect();
+    assert_eq!(amounts, ["-9999999999999.99", "0.01", "9999999999999.99"]);
 }
 
 async fn excel_files_import(app: TestApp) {

@@ -8,7 +8,7 @@ mod common;
 
 use cascade_core::Role;
 use cascade_store::Backend;
-use common::{bearer_client, fields, read, TestApp};
+use common::{bearer_client, fields, province_plan, read, two_regions, TestApp};
 use serde_json::{json, Value};
 
 macro_rules! both {
@@ -24,45 +24,6 @@ both!(
     calibration_refuses_what_it_must_and_hands_deals_over,
     company_wide_things_need_a_company_wide_scope,
 );
-
-/// Region A (where `rm.a` works) and region B, whose every name carries
-/// `ZONE-B` so a leak of its content is easy to see.
-struct Fx {
-    ra: i64,
-    pa: i64,
-    ea: i64,
-    ea2: i64,
-    ca: i64,
-    ca2: i64,
-    cb: i64,
-    pl: i64,
-}
-
-async fn fixture(app: &TestApp) -> Fx {
-    let unit =
-        |code: &str, name: &str, kind: &str, parent: i64| json!({"code": code, "name": name, "kind": kind, "parent_id": parent});
-    let ra = app.create("/api/v1/org-units", unit("R-A", "华南大区", "region", app.hq)).await;
-    let rb = app.create("/api/v1/org-units", unit("R-B", "ZONE-B 华东大区", "region", app.hq)).await;
-    let pa = app.create("/api/v1/org-units", unit("P-A", "广东省区", "province", ra)).await;
-    let pb = app.create("/api/v1/org-units", unit("P-B", "ZONE-B 上海", "province", rb)).await;
-    let rep = |no: &str, name: &str, unit: i64| json!({"employee_no": no, "name": name, "unit_id": unit, "rating": "B", "hire_date": "2023-03-01"});
-    let ea = app.create("/api/v1/reps", rep("E-A", "张三", pa)).await;
-    let ea2 = app.create("/api/v1/reps", rep("E-A2", "李四", pa)).await;
-    let eb = app.create("/api/v1/reps", rep("E-B", "ZONE-B 王五", pb)).await;
-    let cust = |code: &str, name: &str, unit: i64, owner: Option<i64>| json!({"code": code, "name": name, "grade": "三甲", "province": "广东", "city": "广州", "unit_id": unit, "owner_rep_id": owner});
-    let ca = app.create("/api/v1/customers", cust("C-A", "中山一院", pa, Some(ea))).await;
-    let ca2 = app.create("/api/v1/customers", cust("C-A2", "省人民医院", pa, Some(ea2))).await;
-    let cb = app.create("/api/v1/customers", cust("C-B", "ZONE-B 瑞金医院", pb, Some(eb))).await;
-    let pl = app.create("/api/v1/product-lines", json!({"code": "PL-IMG", "name": "医学影像"})).await;
-    let opp = |ext: &str, name: &str, c: i64, owner: i64| json!({"external_id": ext, "name": name, "customer_id": c, "owner_rep_id": owner, "product_line_id": pl, "amount": "100000.00", "expected_close": "2026-12-20"});
-    app.create("/api/v1/opportunities", opp("OPP-B", "ZONE-B DSA", cb, eb)).await;
-    let visit = json!({"external_id": "VIS-B", "rep_id": eb, "customer_id": cb, "visit_date": "2026-11-20", "kind": "on_site", "notes": "ZONE-B visit"});
-    app.create("/api/v1/visits", visit).await;
-    let sale = json!({"doc_id": "S-B", "customer_id": cb, "product_line_id": pl, "booked_on": "2026-10-08", "amount": "1250.00"});
-    app.create("/api/v1/sales-records", sale).await;
-    app.add_user("rm.a", Role::RegionManager, ra, None).await;
-    Fx { ra, pa, ea, ea2, ca, ca2, cb, pl }
-}
 
 async fn upload(client: &reqwest::Client, app: &TestApp, kind: &str, text: &str) -> (u16, Value) {
     let r = client
@@ -80,7 +41,7 @@ async fn export(app: &TestApp, kind: &str) -> String {
 }
 
 async fn imports_never_touch_rows_outside_the_scope(app: TestApp) {
-    fixture(&app).await;
+    two_regions(&app).await;
     let rm = app.login("rm.a").await;
     // Row 2 is new and in region A; row 3 names region B's record by its
     // natural key while every reference on it lies in region A, so only the
@@ -148,34 +109,6 @@ async fn imports_never_touch_rows_outside_the_scope(app: TestApp) {
     assert_eq!((s, v["rows_changed"].as_u64()), (200, Some(1)), "{v}");
 }
 
-/// Approved plans of 2026-Q4 down to P-A's reps; returns (plan, version).
-async fn province_plan(app: &TestApp, fx: &Fx) -> (i64, i64) {
-    let mut v = 0;
-    let mut id = 0;
-    for (unit, total) in [(app.hq, Some("1000000.00")), (fx.ra, None), (fx.pa, None)] {
-        let mut body = json!({"unit_id": unit, "period": "2026-Q4"});
-        if let Some(t) = total {
-            body["total"] = json!(t);
-        }
-        let (s, p) = app.post("/api/v1/plans", body).await;
-        assert_eq!(s, 201, "{p}");
-        id = p["id"].as_i64().unwrap();
-        v = p["version"].as_i64().unwrap();
-        for step in ["generate", "submit", "approve"] {
-            let r = app
-                .client
-                .post(app.url(&format!("/api/v1/plans/{id}/{step}")))
-                .header("If-Match", format!("\"{v}\""))
-                .send()
-                .await;
-            let (s, p) = read(r.unwrap()).await;
-            assert_eq!(s, 200, "{step}: {p}");
-            v = p["version"].as_i64().unwrap();
-        }
-    }
-    (id, v)
-}
-
 async fn calibrate(client: &reqwest::Client, app: &TestApp, plan: i64, version: i64, event: Value) -> (u16, Value) {
     let r = client
         .post(app.url(&format!("/api/v1/plans/{plan}/calibrations")))
@@ -187,8 +120,11 @@ async fn calibrate(client: &reqwest::Client, app: &TestApp, plan: i64, version: 
     read(r).await
 }
 
+/// A calibration event naming the given id.
+type EventOf<'a> = Box<dyn Fn(i64) -> Value + 'a>;
+
 async fn calibrations_answer_for_outside_objects_as_for_missing_ones(app: TestApp) {
-    let fx = fixture(&app).await;
+    let fx = two_regions(&app).await;
     let (plan, version) = province_plan(&app, &fx).await;
     let rm = app.login("rm.a").await;
     let (_, opps) = app.get(&format!("/api/v1/opportunities?customer_id={}", fx.cb)).await;
@@ -196,7 +132,7 @@ async fn calibrations_answer_for_outside_objects_as_for_missing_ones(app: TestAp
     let (_, reps) = app.get("/api/v1/reps?q=E-B").await;
     let eb = reps["items"][0]["id"].as_i64().unwrap();
     let missing = 987_654;
-    let events: [(&str, Box<dyn Fn(i64) -> Value>, i64); 4] = [
+    let events: [(&str, EventOf<'_>, i64); 4] = [
         (
             "transfer",
             Box::new(|c| json!({"kind": "transfer", "customer_ids": [c], "to_rep_id": fx.ea2, "effective": "2026-12-01"})),
@@ -227,7 +163,7 @@ async fn calibrations_answer_for_outside_objects_as_for_missing_ones(app: TestAp
 }
 
 async fn calibration_refuses_what_it_must_and_hands_deals_over(app: TestApp) {
-    let fx = fixture(&app).await;
+    let fx = two_regions(&app).await;
     let rep = json!({"employee_no": "E-A3", "name": "王六", "unit_id": fx.pa, "rating": "B", "hire_date": "2023-03-01"});
     let ea3 = app.create("/api/v1/reps", rep).await;
     let orphan = app
@@ -281,7 +217,7 @@ async fn calibration_refuses_what_it_must_and_hands_deals_over(app: TestApp) {
 }
 
 async fn company_wide_things_need_a_company_wide_scope(app: TestApp) {
-    let fx = fixture(&app).await;
+    let fx = two_regions(&app).await;
     let field = app
         .create(
             "/api/v1/custom-fields",

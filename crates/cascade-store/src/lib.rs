@@ -18,6 +18,7 @@ mod list;
 pub mod planning;
 mod postgres;
 mod scope;
+pub mod sorts;
 mod sqlite;
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -53,10 +53,10 @@ pub(crate) enum SortType {
 /// A column a list may be sorted by: its public name, its SQL expression and
 /// how its cursor value is typed.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct SortColumn {
+pub struct SortColumn {
     pub name: &'static str,
-    pub expr: &'static str,
-    pub ty: SortType,
+    pub(crate) expr: &'static str,
+    pub(crate) ty: SortType,
 }
 
 #[derive(Serialize, Deserialize)]

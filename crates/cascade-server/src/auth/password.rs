@@ -11,7 +11,7 @@ use rand::rngs::OsRng;
 pub const MIN_LENGTH: usize = 10;
 /// Longer inputs are refused before hashing, so nobody can make the server
 /// hash megabytes.
-pub const MAX_LENGTH: usize = 256;
+pub const MAX_LENGTH: usize = 128;
 
 /// argon2id with the crate's defaults (19 MiB, 2 passes: OWASP's minimum).
 pub fn hash(password: &str) -> anyhow::Result<String> {
@@ -41,8 +41,8 @@ pub fn check_new(password: &str) -> Result<(), String> {
     if n < MIN_LENGTH {
         return Err(format!("must be at least {MIN_LENGTH} characters"));
     }
-    if password.len() > MAX_LENGTH {
-        return Err(format!("must be at most {MAX_LENGTH} bytes"));
+    if n > MAX_LENGTH {
+        return Err(format!("must be at most {MAX_LENGTH} characters"));
     }
     Ok(())
 }

@@ -79,7 +79,7 @@ pub async fn set_role_permissions(
 
 list_query!(
     /// Paging of the API token list.
-    TokenQuery {}
+    TokenQuery sorted by cascade_store::sorts::API_TOKENS {}
 );
 
 /// API tokens whose unit lies in your scope, revoked ones included.
@@ -91,7 +91,7 @@ pub async fn list_api_tokens(
     q: Query<TokenQuery>,
 ) -> Result<web::Json<ApiTokenPage>, ApiError> {
     caller.require(Permission::ApiTokensWrite)?;
-    let p = state.store.list_api_tokens(&caller.scope, &q.0.list_params()).await?;
+    let p = state.store.list_api_tokens(&caller.scope, &q.0.list_params()?).await?;
     Ok(web::Json(page(p, |items, next_cursor| ApiTokenPage { items, next_cursor })))
 }
 
@@ -156,7 +156,7 @@ pub async fn revoke_api_token(
 
 list_query!(
     /// Filters of the audit log. Newest first unless `order=asc`.
-    AuditQuery {
+    AuditQuery sorted by cascade_store::sorts::AUDIT {
         actor_user_id: Option<i64>,
         /// e.g. `login`, `login_failed`, `create`, `update`, `delete`, `import`.
         action: Option<String>,
@@ -182,7 +182,7 @@ pub async fn list_audit_entries(
     caller.require(Permission::AuditRead)?;
     caller.require_company_scope("reading the audit log")?;
     let q = q.0;
-    let mut params = q.list_params();
+    let mut params = q.list_params()?;
     if q.order.is_none() {
         params.order = cascade_api_types::SortOrder::Desc;
     }

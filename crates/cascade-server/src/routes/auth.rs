@@ -53,7 +53,7 @@ pub async fn login(
     let found = state.store.principal_by_username(&username).await?;
     let hash = found.as_ref().filter(|p| p.active).and_then(|p| p.password_hash.clone());
     // Over-long input is never hashed, but still costs one dummy hash.
-    let (hash, pw) = if pw.0.len() > password::MAX_LENGTH { (None, String::new()) } else { (hash, pw.0) };
+    let (hash, pw) = if pw.0.chars().count() > password::MAX_LENGTH { (None, String::new()) } else { (hash, pw.0) };
     let ok = web::block(move || password::verify(hash.as_deref(), &pw)).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut entry = NewAuditEntry {
         actor_user_id: found.as_ref().map(|p| p.user_id),

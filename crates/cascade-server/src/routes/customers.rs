@@ -26,7 +26,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 
 list_query!(
     /// Filters of the customer list.
-    CustomerQuery {
+    CustomerQuery sorted by cascade_store::sorts::CUSTOMERS {
         /// Customers of this unit and every unit below it.
         unit_id: Option<i64>,
         owner_rep_id: Option<i64>,
@@ -59,7 +59,7 @@ pub async fn list_customers(
         q: q.q.clone(),
         custom,
     };
-    let p = state.store.list_customers(&caller.scope, &filter, &q.list_params()).await?;
+    let p = state.store.list_customers(&caller.scope, &filter, &q.list_params()?).await?;
     Ok(web::Json(page(p, |items, next_cursor| CustomerPage { items, next_cursor })))
 }
 

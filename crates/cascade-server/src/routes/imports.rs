@@ -19,6 +19,7 @@ use crate::error::docs::{BadQuery, NotFound};
 use crate::error::ApiError;
 use crate::extract::Query;
 use crate::imports::{self, Source};
+use crate::openapi::FileBytes;
 use crate::state::AppState;
 use cascade_core::Permission;
 
@@ -37,6 +38,7 @@ pub struct UploadQuery {
     /// `csv` or `xlsx`; by default taken from the Content-Type (`text/csv` or the xlsx type).
     pub format: Option<FileFormat>,
     /// The file's name, kept with the job for people to recognise it.
+    #[param(value_type = Option<cascade_api_types::strict::schema::FileName>, inline)]
     pub file_name: Option<String>,
     /// `true`: answer when the import has ended (200, or 422 listing the bad rows) instead of 202 at once.
     pub wait: Option<bool>,
@@ -67,7 +69,7 @@ fn format_of(req: &HttpRequest, q: &UploadQuery) -> Result<FileFormat, ApiError>
     params(UploadQuery),
     request_body(
         description = "The file itself: CSV (UTF-8, header row first) or an .xlsx workbook (first sheet).",
-        content((String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+        content((FileBytes = "text/csv"), (FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
     ),
     responses(
         (status = 202, description = "Accepted; poll the job at `Location`", body = ImportJob, headers(("Location" = String))),
@@ -89,6 +91,9 @@ pub async fn create_import(
     caller.require_unit_scope("imports")?;
     let q = q.0;
     let format = format_of(&req, &q)?;
+    if let Some(name) = &q.file_name {
+        crate::validate::file_name(name)?;
+    }
     let limit = state.settings.server.max_import_bytes;
     let dir = state.settings.server.work_dir.clone();
     tokio::fs::create_dir_all(&dir).await.map_err(|e| ApiError::Internal(e.into()))?;
@@ -151,7 +156,7 @@ impl Drop for RemoveOnDrop {
 
 list_query!(
     /// Paging of the import job list (newest first unless `order=asc`).
-    ImportJobQuery {}
+    ImportJobQuery sorted by cascade_store::sorts::IMPORT_JOBS {}
 );
 
 /// List import jobs, newest first unless `order=asc`.
@@ -164,7 +169,7 @@ pub async fn list_imports(
 ) -> Result<web::Json<ImportJobPage>, ApiError> {
     caller.require(Permission::ImportsRun)?;
     let q = q.0;
-    let params = crate::routes::list_params(q.limit, &q.cursor, &q.sort, Some(q.order.unwrap_or(SortOrder::Desc)));
+    let params = crate::routes::list_params(q.limit, &q.cursor, &q.sort, Some(q.order.unwrap_or(SortOrder::Desc)))?;
     let mut p = state.store.list_import_jobs(&caller.scope, &params).await?;
     p.items.iter_mut().for_each(|job| state.progress.overlay(job));
     Ok(web::Json(page(p, |items, next_cursor| ImportJobPage { items, next_cursor })))
@@ -219,7 +224,7 @@ impl Drain {
     tag = "imports", security(("bearer" = ["exports.run"])),
     params(("kind" = ImportKind, Path), ExportQuery),
     responses(
-        (status = 200, description = "The file", content((String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        (status = 200, description = "The file", content((FileBytes = "text/csv"), (FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         BadQuery,
         (status = 404, description = "No such kind", body = Problem, content_type = "application/problem+json")
     )

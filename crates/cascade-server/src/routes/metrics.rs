@@ -155,6 +155,7 @@ pub async fn get_attainment(
 pub struct AdjustmentQuery {
     pub unit_id: i64,
     /// A quarter, e.g. `2026-Q3`.
+    #[param(value_type = cascade_api_types::strict::schema::Quarter, inline)]
     pub quarter: Period,
 }
 
@@ -297,6 +298,7 @@ pub async fn submit_fairness_score(
 #[into_params(parameter_in = Query)]
 pub struct FairnessQuery {
     pub unit_id: i64,
+    #[param(value_type = cascade_api_types::strict::schema::Quarter, inline)]
     pub quarter: Period,
 }
 

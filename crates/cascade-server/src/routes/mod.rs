@@ -43,9 +43,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
 }
 
 /// Defines a list query: the resource's filters plus paging and sorting,
-/// refusing unknown parameters.
+/// refusing unknown parameters. `sorted by` names the store's sort columns,
+/// whose names the document lists as the values of `sort`.
 macro_rules! list_query {
-    ($(#[$meta:meta])* $name:ident { $($(#[$fmeta:meta])* $field:ident : $ty:ty),* $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident sorted by $sorts:path { $($(#[$fmeta:meta])* $field:ident : $ty:ty),* $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
         #[serde(deny_unknown_fields)]
@@ -53,17 +54,23 @@ macro_rules! list_query {
         pub struct $name {
             $($(#[$fmeta])* pub $field: $ty,)*
             /// Rows per page, 1–500 (default 50).
+            #[param(minimum = 1, maximum = 500)]
             pub limit: Option<u32>,
             /// `next_cursor` of the previous page.
             pub cursor: Option<String>,
             /// Sort key (default `id`).
+            #[param(schema_with = $name::sort_schema)]
             pub sort: Option<String>,
             /// `asc` (default) or `desc`.
             pub order: Option<cascade_api_types::SortOrder>,
         }
 
         impl $name {
-            pub fn list_params(&self) -> cascade_store::ListParams {
+            fn sort_schema() -> utoipa::openapi::schema::Object {
+                crate::routes::sort_schema($sorts)
+            }
+
+            pub fn list_params(&self) -> Result<cascade_store::ListParams, crate::error::ApiError> {
                 crate::routes::list_params(self.limit, &self.cursor, &self.sort, self.order)
             }
         }
@@ -71,13 +78,26 @@ macro_rules! list_query {
 }
 pub(crate) use list_query;
 
+/// The paging of a list request. `limit` is 1–500 when given (the store
+/// reads 0 as "the default", which a client must not be able to ask for).
 pub fn list_params(
     limit: Option<u32>,
     cursor: &Option<String>,
     sort: &Option<String>,
     order: Option<cascade_api_types::SortOrder>,
-) -> ListParams {
-    ListParams { limit: limit.unwrap_or(0), cursor: cursor.clone(), sort: sort.clone(), order: order.unwrap_or_default() }
+) -> Result<ListParams, crate::error::ApiError> {
+    if limit.is_some_and(|n| n == 0 || n > cascade_store::MAX_PAGE_SIZE) {
+        return Err(crate::error::ApiError::invalid("limit", format!("must be between 1 and {}", cascade_store::MAX_PAGE_SIZE)));
+    }
+    Ok(ListParams { limit: limit.unwrap_or(0), cursor: cursor.clone(), sort: sort.clone(), order: order.unwrap_or_default() })
+}
+
+/// The `sort` parameter's schema: one of the list's sort keys.
+pub fn sort_schema(columns: &[cascade_store::sorts::SortColumn]) -> utoipa::openapi::schema::Object {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(columns.iter().map(|c| c.name)))
+        .build()
 }
 
 /// 201 with a `Location` header pointing at the new resource.

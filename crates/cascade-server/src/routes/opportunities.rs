@@ -27,7 +27,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 
 list_query!(
     /// Filters of the opportunity list.
-    OpportunityQuery {
+    OpportunityQuery sorted by cascade_store::sorts::OPPORTUNITIES {
         /// Deals of customers of this unit and every unit below it.
         unit_id: Option<i64>,
         customer_id: Option<i64>,
@@ -47,7 +47,7 @@ fn check_text(errs: &mut Errors, name: &mut Option<String>, external_id: &Option
     validate::opt_name(errs, "name", name);
     validate::opt_note(errs, "lost_reason", lost_reason);
     if let Some(x) = external_id {
-        if let Err(e) = cascade_core::Code::parse(x) {
+        if let Err(e) = cascade_core::Code::parse_exact(x) {
             errs.push("external_id", e.to_string());
         }
     }
@@ -75,7 +75,7 @@ pub async fn list_opportunities(
         close_to: q.close_to,
         custom,
     };
-    let p = state.store.list_opportunities(&caller.scope, &filter, &q.list_params()).await?;
+    let p = state.store.list_opportunities(&caller.scope, &filter, &q.list_params()?).await?;
     Ok(web::Json(page(p, |items, next_cursor| OpportunityPage { items, next_cursor })))
 }
 

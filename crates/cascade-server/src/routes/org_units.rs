@@ -20,7 +20,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 
 list_query!(
     /// Filters of the org unit list.
-    OrgUnitQuery {
+    OrgUnitQuery sorted by cascade_store::sorts::ORG_UNITS {
         /// Direct children of this unit.
         parent_id: Option<i64>,
         kind: Option<OrgUnitKind>,
@@ -42,7 +42,7 @@ pub async fn list_org_units(
     caller.require(Permission::OrgUnitsRead)?;
     let q = q.0;
     let filter = OrgUnitFilter { parent_id: q.parent_id, kind: q.kind, under: q.under, q: q.q.clone() };
-    let p = state.store.list_org_units(&caller.scope, &filter, &q.list_params()).await?;
+    let p = state.store.list_org_units(&caller.scope, &filter, &q.list_params()?).await?;
     Ok(web::Json(page(p, |items, next_cursor| OrgUnitPage { items, next_cursor })))
 }
 

@@ -23,7 +23,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 
 list_query!(
     /// Filters of the rep list.
-    RepQuery {
+    RepQuery sorted by cascade_store::sorts::REPS {
         /// Reps of this unit and every unit below it.
         unit_id: Option<i64>,
         status: Option<RepStatus>,
@@ -45,7 +45,7 @@ pub async fn list_reps(
     let custom = q.filters(&state, CustomEntity::Rep).await?;
     let q = q.query;
     let filter = RepFilter { unit_id: q.unit_id, status: q.status, rating: q.rating, q: q.q.clone(), custom };
-    let p = state.store.list_reps(&caller.scope, &filter, &q.list_params()).await?;
+    let p = state.store.list_reps(&caller.scope, &filter, &q.list_params()?).await?;
     Ok(web::Json(page(p, |items, next_cursor| RepPage { items, next_cursor })))
 }
 
@@ -106,7 +106,7 @@ pub async fn delete_rep(state: web::Data<AppState>, caller: Caller, id: web::Pat
 
 list_query!(
     /// Filters of the user list.
-    UserQuery {
+    UserQuery sorted by cascade_store::sorts::USERS {
         active: Option<bool>,
         role: Option<Role>,
         /// Users whose scope unit is this unit or below it.
@@ -118,7 +118,7 @@ list_query!(
 
 fn check_dingtalk(errs: &mut Errors, v: Option<&str>) {
     if let Some(v) = v {
-        if v.trim().is_empty() || v.len() > 64 || v.chars().any(char::is_control) {
+        if v.trim().is_empty() || v.chars().count() > 64 || v.chars().any(char::is_control) {
             errs.push("dingtalk_userid", "must be 1–64 characters without control characters");
         }
     }
@@ -135,7 +135,7 @@ pub async fn list_users(
     caller.require(Permission::UsersRead)?;
     let q = q.0;
     let filter = UserFilter { active: q.active, role: q.role, unit_id: q.unit_id, q: q.q.clone() };
-    let p = state.store.list_users(&caller.scope, &filter, &q.list_params()).await?;
+    let p = state.store.list_users(&caller.scope, &filter, &q.list_params()?).await?;
     Ok(web::Json(page(p, |items, next_cursor| UserPage { items, next_cursor })))
 }
 

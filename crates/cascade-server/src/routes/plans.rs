@@ -32,6 +32,7 @@ use crate::auth::Caller;
 use crate::error::docs::{BadInput, BadQuery, Conflict, NotFound, Stale};
 use crate::error::{ApiError, Errors};
 use crate::extract::{Json, Query};
+use crate::openapi::FileBytes;
 use crate::planning::*;
 use crate::state::AppState;
 use crate::validate;
@@ -120,7 +121,7 @@ async fn achieved(state: &AppState, rec: &PlanRecord) -> Result<HashMap<i64, i64
 
 list_query!(
     /// Filters of the plan list.
-    PlanQuery {
+    PlanQuery sorted by cascade_store::sorts::PLANS {
         /// Plans of this unit and every unit below it.
         unit_id: Option<i64>,
         period: Option<Period>,
@@ -140,7 +141,7 @@ pub async fn list_plans(
     caller.require(Permission::PlansRead)?;
     let q = q.0;
     let filter = PlanFilter { unit_id: q.unit_id, period: q.period, status: q.status, product_line_id: q.product_line_id };
-    let p = state.store.list_plans(&caller.scope, &filter, &q.list_params()).await?;
+    let p = state.store.list_plans(&caller.scope, &filter, &q.list_params()?).await?;
     Ok(web::Json(page(p, |items, next_cursor| PlanPage { items, next_cursor })))
 }
 
@@ -149,7 +150,7 @@ fn apply_settings(s: &mut PlanSettings, p: &PlanPatch) {
         s.total_fen = t.fen();
     }
     if let Some(w) = p.weights {
-        s.weights = w;
+        s.weights = w.into();
     }
     if let Some(h) = p.history_percent {
         s.history_percent = h;
@@ -283,7 +284,7 @@ pub async fn get_plan(state: web::Data<AppState>, caller: Caller, id: web::Path<
 /// them). Only the company's plan can change its total.
 #[utoipa::path(
     tag = "plans", security(("bearer" = ["plans.write"])),
-    params(("id" = i64, Path), ("If-Match" = String, Header, description = "The plan's ETag")),
+    params(("id" = i64, Path), IfMatch),
     request_body = PlanPatch,
     responses((status = 200, body = Plan), BadInput, NotFound, Conflict, Stale)
 )]
@@ -317,7 +318,7 @@ pub async fn update_plan(
 /// Delete a draft or returned plan that has no child plans.
 #[utoipa::path(
     tag = "plans", security(("bearer" = ["plans.write"])),
-    params(("id" = i64, Path), ("If-Match" = String, Header, description = "The plan's ETag")),
+    params(("id" = i64, Path), IfMatch),
     responses((status = 204, description = "Deleted"), NotFound, Conflict, Stale)
 )]
 #[delete("/plans/{id}")]
@@ -340,7 +341,7 @@ pub async fn delete_plan(
 /// pinned keep their value while it stays inside the new band.
 #[utoipa::path(
     tag = "plans", security(("bearer" = ["plans.write"])),
-    params(("id" = i64, Path), ("If-Match" = String, Header, description = "The plan's ETag")),
+    params(("id" = i64, Path), IfMatch),
     responses((status = 200, body = Plan), NotFound, Conflict, Stale, BadInput)
 )]
 #[post("/plans/{id}/generate")]
@@ -384,7 +385,7 @@ async fn line_of(state: &AppState, rec: &PlanRecord, line_id: i64) -> Result<Lin
 /// false` returns it to the suggestion. `If-Match` is the line's version.
 #[utoipa::path(
     tag = "plans", security(("bearer" = ["plans.write"])),
-    params(("id" = i64, Path), ("line_id" = i64, Path), ("If-Match" = String, Header, description = "The line's version")),
+    params(("id" = i64, Path), ("line_id" = i64, Path), IfMatch),
     request_body = LinePatch,
     responses((status = 200, body = PlanLine, headers(("ETag" = String))), BadInput, NotFound, Conflict, Stale)
 )]
@@ -471,15 +472,8 @@ pub async fn adjust_plan_line(
 #[into_params(parameter_in = Query)]
 pub struct EvidenceQuery {
     /// The file's name as the user knows it.
+    #[param(value_type = cascade_api_types::strict::schema::FileName, inline)]
     pub file_name: String,
-}
-
-fn check_file_name(name: &str) -> Result<String, ApiError> {
-    let n = name.trim();
-    if n.is_empty() || n.chars().count() > 200 || n.chars().any(|c| c.is_control() || c == '/' || c == '\\') {
-        return Err(ApiError::invalid("file_name", "must be 1–200 characters without slashes or control characters"));
-    }
-    Ok(n.to_owned())
 }
 
 fn check_content(content_type: &str, bytes: &[u8]) -> Result<(), ApiError> {
@@ -500,7 +494,16 @@ fn check_content(content_type: &str, bytes: &[u8]) -> Result<(), ApiError> {
 #[utoipa::path(
     tag = "plans", security(("bearer" = ["plans.write"])),
     params(("id" = i64, Path), ("line_id" = i64, Path), EvidenceQuery),
-    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file"),
+    request_body(
+        description = "The file, sent with its own type (these are all the types accepted)",
+        content(
+            (FileBytes = "application/pdf"), (FileBytes = "image/png"), (FileBytes = "image/jpeg"), (FileBytes = "image/webp"),
+            (FileBytes = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            (FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (FileBytes = "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+            (FileBytes = "text/plain"), (FileBytes = "text/csv")
+        )
+    ),
     responses(
         (status = 201, body = Evidence),
         (status = 413, description = "Over 10 MiB", body = cascade_api_types::Problem, content_type = "application/problem+json"),
@@ -522,7 +525,7 @@ pub async fn upload_line_evidence(
     let rec = load(&state, &caller, id).await?;
     require_editor(&caller, &rec)?;
     let line = line_of(&state, &rec, line_id).await?;
-    let file_name = check_file_name(&q.0.file_name)?;
+    let file_name = crate::validate::file_name(&q.0.file_name)?;
     let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -574,7 +577,16 @@ pub async fn list_line_evidence(
 #[utoipa::path(
     tag = "plans", security(("bearer" = ["plans.read"])),
     params(("id" = i64, Path), ("evidence_id" = i64, Path)),
-    responses((status = 200, description = "The file, with its stored content type", content_type = "application/octet-stream", body = Vec<u8>), NotFound)
+    responses(
+        (status = 200, description = "The file, with the type it was uploaded with", content(
+            (FileBytes = "application/pdf"), (FileBytes = "image/png"), (FileBytes = "image/jpeg"), (FileBytes = "image/webp"),
+            (FileBytes = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            (FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (FileBytes = "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+            (FileBytes = "text/plain"), (FileBytes = "text/csv")
+        )),
+        NotFound
+    )
 )]
 #[get("/plans/{id}/evidence/{evidence_id}")]
 pub async fn download_plan_evidence(
@@ -608,7 +620,7 @@ pub async fn download_plan_evidence(
 /// numbers when no such spread exists.
 #[utoipa::path(
     tag = "plans", security(("bearer" = ["plans.write"])),
-    params(("id" = i64, Path), ("If-Match" = String, Header, description = "The plan's ETag")),
+    params(("id" = i64, Path), IfMatch),
     responses((status = 200, body = Plan), NotFound, Conflict, Stale)
 )]
 #[post("/plans/{id}/rebalance")]
@@ -695,7 +707,7 @@ fn require_status(rec: &PlanRecord, want: PlanStatus) -> Result<(), ApiError> {
 /// Submit for approval: the lines' final targets must sum to exactly the total.
 #[utoipa::path(
     tag = "plans", security(("bearer" = ["plans.write"])),
-    params(("id" = i64, Path), ("If-Match" = String, Header, description = "The plan's ETag")),
+    params(("id" = i64, Path), IfMatch),
     responses((status = 200, body = Plan), NotFound, Conflict, Stale)
 )]
 #[post("/plans/{id}/submit")]
@@ -736,7 +748,7 @@ pub async fn submit_plan(
 /// province plans). The plan is locked; child plans can be made from it.
 #[utoipa::path(
     tag = "plans", security(("bearer" = ["plans.approve"])),
-    params(("id" = i64, Path), ("If-Match" = String, Header, description = "The plan's ETag")),
+    params(("id" = i64, Path), IfMatch),
     responses((status = 200, body = Plan), NotFound, Conflict, Stale)
 )]
 #[post("/plans/{id}/approve")]
@@ -765,7 +777,7 @@ pub async fn approve_plan(
 /// Return a submitted plan to its manager with a comment.
 #[utoipa::path(
     tag = "plans", security(("bearer" = ["plans.approve"])),
-    params(("id" = i64, Path), ("If-Match" = String, Header, description = "The plan's ETag")),
+    params(("id" = i64, Path), IfMatch),
     request_body = ReturnPlan,
     responses((status = 200, body = Plan), BadInput, NotFound, Conflict, Stale)
 )]
@@ -1002,7 +1014,7 @@ fn customer_of(probs: &BTreeMap<String, Decimal>, c: &cascade_store::planning::C
 /// records who, when, why and which event.
 #[utoipa::path(
     tag = "plans", security(("bearer" = ["plans.calibrate"])),
-    params(("id" = i64, Path), ("If-Match" = String, Header, description = "The plan's ETag")),
+    params(("id" = i64, Path), IfMatch),
     request_body = NewCalibration,
     responses((status = 200, body = CalibrationResult), BadInput, NotFound, Conflict, Stale)
 )]
@@ -1296,7 +1308,7 @@ pub async fn calibrate_plan(
 /// cannot go below what it has achieved.
 #[utoipa::path(
     tag = "plans", security(("bearer" = ["plans.relief"])),
-    params(("id" = i64, Path), ("If-Match" = String, Header, description = "The plan's ETag")),
+    params(("id" = i64, Path), IfMatch),
     request_body = NewRelief,
     responses((status = 200, body = CalibrationResult), BadInput, NotFound, Conflict, Stale)
 )]
@@ -1387,4 +1399,23 @@ pub async fn grant_plan_relief(
         delta: Money::from_fen(after - line.final_fen),
     }];
     Ok(HttpResponse::Ok().insert_header(etag(plan.version)).json(CalibrationResult { plan, revision, changes }))
+}
+
+#[cfg(test)]
+mod tests {
+    /// The document lists exactly the evidence types the upload accepts.
+    #[test]
+    fn documented_evidence_types_are_the_accepted_ones() {
+        let doc = serde_json::to_value(crate::openapi::document()).unwrap();
+        for (path, method, at) in [
+            ("/api/v1/plans/{id}/lines/{line_id}/evidence", "post", "/requestBody/content"),
+            ("/api/v1/plans/{id}/evidence/{evidence_id}", "get", "/responses/200/content"),
+        ] {
+            let content = doc["paths"][path][method].pointer(at).and_then(|c| c.as_object()).unwrap();
+            let documented: Vec<&str> = content.keys().map(String::as_str).collect();
+            let mut accepted: Vec<&str> = super::EVIDENCE_TYPES.iter().map(|(t, _)| *t).collect();
+            accepted.sort_unstable();
+            assert_eq!(documented, accepted, "{method} {path}");
+        }
+    }
 }

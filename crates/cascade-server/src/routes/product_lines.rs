@@ -24,7 +24,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 
 list_query!(
     /// Filters of the product line list.
-    ProductLineQuery {
+    ProductLineQuery sorted by cascade_store::sorts::PRODUCT_LINES {
         active: Option<bool>,
         /// Substring of code or name.
         q: Option<String>,
@@ -42,7 +42,7 @@ pub async fn list_product_lines(
     caller.require(Permission::ProductLinesRead)?;
     let q = q.0;
     let filter = ProductLineFilter { active: q.active, q: q.q.clone() };
-    let p = state.store.list_product_lines(&filter, &q.list_params()).await?;
+    let p = state.store.list_product_lines(&filter, &q.list_params()?).await?;
     Ok(web::Json(page(p, |items, next_cursor| ProductLinePage { items, next_cursor })))
 }
 

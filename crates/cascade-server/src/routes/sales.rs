@@ -20,7 +20,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 
 list_query!(
     /// Filters of the sales record list.
-    SalesQuery {
+    SalesQuery sorted by cascade_store::sorts::SALES_RECORDS {
         /// Sales to customers of this unit and every unit below it.
         unit_id: Option<i64>,
         customer_id: Option<i64>,
@@ -49,7 +49,7 @@ pub async fn list_sales_records(
         from: q.from,
         to: q.to,
     };
-    let p = state.store.list_sales_records(&caller.scope, &filter, &q.list_params()).await?;
+    let p = state.store.list_sales_records(&caller.scope, &filter, &q.list_params()?).await?;
     Ok(web::Json(page(p, |items, next_cursor| SalesRecordPage { items, next_cursor })))
 }
 

@@ -66,6 +66,7 @@ pub async fn get_company(_caller: Caller, state: web::Data<AppState>) -> Result<
 #[into_params(parameter_in = Query)]
 pub struct PeriodQuery {
     /// The fiscal year whose periods to list (default: the current year in the company's time zone).
+    #[param(minimum = 2000, maximum = 2100)]
     pub year: Option<i32>,
     /// Only periods of this kind (default: all).
     pub kind: Option<PeriodKind>,
@@ -102,7 +103,7 @@ pub async fn list_periods(
 /// One fiscal period by key (`2026`, `2026-Q2`, `2026-05`).
 #[utoipa::path(
     tag = "system", security(("bearer" = [])),
-    params(("key" = String, Path, description = "2026, 2026-Q2 or 2026-05")),
+    params(("key" = Period, Path, description = "2026, 2026-Q2 or 2026-05")),
     responses(
         (status = 200, body = PeriodInfo),
         (status = 422, description = "Not a period key", body = Problem, content_type = "application/problem+json")
@@ -110,6 +111,7 @@ pub async fn list_periods(
 )]
 #[get("/periods/{key}")]
 pub async fn get_period(_caller: Caller, key: web::Path<String>) -> Result<web::Json<PeriodInfo>, ApiError> {
-    let p = Period::parse(&key).map_err(|e| ApiError::invalid("key", e.to_string()))?;
+    let p: Period = serde_json::from_value(serde_json::Value::String(key.into_inner()))
+        .map_err(|e| ApiError::invalid("key", e.to_string()))?;
     Ok(web::Json(PeriodInfo::from(p)))
 }

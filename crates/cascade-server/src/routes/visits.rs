@@ -21,7 +21,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 
 list_query!(
     /// Filters of the visit list.
-    VisitQuery {
+    VisitQuery sorted by cascade_store::sorts::VISITS {
         /// Visits to customers of this unit and every unit below it.
         unit_id: Option<i64>,
         rep_id: Option<i64>,
@@ -44,7 +44,7 @@ pub async fn list_visits(
     caller.require(Permission::VisitsRead)?;
     let q = q.0;
     let filter = VisitFilter { unit_id: q.unit_id, rep_id: q.rep_id, customer_id: q.customer_id, from: q.from, to: q.to };
-    let p = state.store.list_visits(&caller.scope, &filter, &q.list_params()).await?;
+    let p = state.store.list_visits(&caller.scope, &filter, &q.list_params()?).await?;
     Ok(web::Json(page(p, |items, next_cursor| VisitPage { items, next_cursor })))
 }
 
@@ -57,7 +57,7 @@ pub async fn create_visit(state: web::Data<AppState>, caller: Caller, body: Json
     let mut errs = Errors::default();
     validate::note(&mut errs, "notes", &mut new.notes);
     if let Some(x) = &new.external_id {
-        if let Err(e) = cascade_core::Code::parse(x) {
+        if let Err(e) = cascade_core::Code::parse_exact(x) {
             errs.push("external_id", e.to_string());
         }
     }

@@ -144,3 +144,73 @@ pub fn fields(problem: &Value) -> Vec<String> {
         .map(|a| a.iter().map(|e| e["field"].as_str().unwrap_or("").to_owned()).collect())
         .unwrap_or_default()
 }
+
+/// Region A (where `rm.a` works) and region B, whose every name carries
+/// `ZONE-B` so a leak of its content is easy to see.
+pub struct Regions {
+    pub ra: i64,
+    pub rb: i64,
+    pub pa: i64,
+    pub pb: i64,
+    pub ea: i64,
+    pub ea2: i64,
+    pub eb: i64,
+    pub ca: i64,
+    pub ca2: i64,
+    pub cb: i64,
+    pub pl: i64,
+}
+
+pub async fn two_regions(app: &TestApp) -> Regions {
+    let unit =
+        |code: &str, name: &str, kind: &str, parent: i64| json!({"code": code, "name": name, "kind": kind, "parent_id": parent});
+    let ra = app.create("/api/v1/org-units", unit("R-A", "华南大区", "region", app.hq)).await;
+    let rb = app.create("/api/v1/org-units", unit("R-B", "ZONE-B 华东大区", "region", app.hq)).await;
+    let pa = app.create("/api/v1/org-units", unit("P-A", "广东省区", "province", ra)).await;
+    let pb = app.create("/api/v1/org-units", unit("P-B", "ZONE-B 上海", "province", rb)).await;
+    let rep = |no: &str, name: &str, unit: i64| json!({"employee_no": no, "name": name, "unit_id": unit, "rating": "B", "hire_date": "2023-03-01"});
+    let ea = app.create("/api/v1/reps", rep("E-A", "张三", pa)).await;
+    let ea2 = app.create("/api/v1/reps", rep("E-A2", "李四", pa)).await;
+    let eb = app.create("/api/v1/reps", rep("E-B", "ZONE-B 王五", pb)).await;
+    let cust = |code: &str, name: &str, unit: i64, owner: Option<i64>| json!({"code": code, "name": name, "grade": "三甲", "province": "广东", "city": "广州", "unit_id": unit, "owner_rep_id": owner});
+    let ca = app.create("/api/v1/customers", cust("C-A", "中山一院", pa, Some(ea))).await;
+    let ca2 = app.create("/api/v1/customers", cust("C-A2", "省人民医院", pa, Some(ea2))).await;
+    let cb = app.create("/api/v1/customers", cust("C-B", "ZONE-B 瑞金医院", pb, Some(eb))).await;
+    let pl = app.create("/api/v1/product-lines", json!({"code": "PL-IMG", "name": "医学影像"})).await;
+    let opp = |ext: &str, name: &str, c: i64, owner: i64| json!({"external_id": ext, "name": name, "customer_id": c, "owner_rep_id": owner, "product_line_id": pl, "amount": "100000.00", "expected_close": "2026-12-20"});
+    app.create("/api/v1/opportunities", opp("OPP-B", "ZONE-B DSA", cb, eb)).await;
+    let visit = json!({"external_id": "VIS-B", "rep_id": eb, "customer_id": cb, "visit_date": "2026-11-20", "kind": "on_site", "notes": "ZONE-B visit"});
+    app.create("/api/v1/visits", visit).await;
+    let sale = json!({"doc_id": "S-B", "customer_id": cb, "product_line_id": pl, "booked_on": "2026-10-08", "amount": "1250.00"});
+    app.create("/api/v1/sales-records", sale).await;
+    app.add_user("rm.a", Role::RegionManager, ra, None).await;
+    Regions { ra, rb, pa, pb, ea, ea2, eb, ca, ca2, cb, pl }
+}
+
+/// Approved plans of 2026-Q4 down to P-A's reps; returns (plan, version).
+pub async fn province_plan(app: &TestApp, fx: &Regions) -> (i64, i64) {
+    let mut v = 0;
+    let mut id = 0;
+    for (unit, total) in [(app.hq, Some("1000000.00")), (fx.ra, None), (fx.pa, None)] {
+        let mut body = json!({"unit_id": unit, "period": "2026-Q4"});
+        if let Some(t) = total {
+            body["total"] = json!(t);
+        }
+        let (s, p) = app.post("/api/v1/plans", body).await;
+        assert_eq!(s, 201, "{p}");
+        id = p["id"].as_i64().unwrap();
+        v = p["version"].as_i64().unwrap();
+        for step in ["generate", "submit", "approve"] {
+            let r = app
+                .client
+                .post(app.url(&format!("/api/v1/plans/{id}/{step}")))
+                .header("If-Match", format!("\"{v}\""))
+                .send()
+                .await;
+            let (s, p) = read(r.unwrap()).await;
+            assert_eq!(s, 200, "{step}: {p}");
+            v = p["version"].as_i64().unwrap();
+        }
+    }
+    (id, v)
+}

@@ -11,7 +11,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::{fetch_rows, now, word, SqlStore};
 use crate::access::TokenPrincipal;
 use crate::error::on_write;
-use crate::list::{Arg, Keyset, Query, SortColumn, SortType};
+use crate::list::{Arg, Keyset, Query};
 use crate::{
     AccessStore, AuditFilter, ListParams, NewApiTokenRow, NewAuditEntry, NewRefreshToken, Page, Principal, Scope, Spent,
     StoreError, StoreResult,
@@ -94,8 +94,6 @@ struct LiveToken {
     unit_path: String,
 }
 
-const TOKEN_SORTS: &[SortColumn] = &[SortColumn { name: "id", expr: "t.id", ty: SortType::Int }];
-
 #[derive(sqlx::FromRow)]
 struct AuditRow {
     id: i64,
@@ -136,8 +134,6 @@ impl AuditRow {
 const AUDIT: &str =
     "SELECT a.id, a.at, a.actor_user_id, a.actor, a.api_token_id, a.action, a.entity, a.entity_id, a.before_json, \
      a.after_json, a.client_ip FROM audit_log a WHERE 1=1";
-
-const AUDIT_SORTS: &[SortColumn] = &[SortColumn { name: "id", expr: "a.id", ty: SortType::Int }];
 
 fn permission_set(rows: Vec<String>) -> StoreResult<BTreeSet<Permission>> {
     rows.iter().map(|p| word(p, Permission::parse, "permission")).collect()
@@ -305,7 +301,7 @@ impl AccessStore for SqlStore {
     async fn list_api_tokens(&self, scope: &Scope, params: &ListParams) -> StoreResult<Page<ApiToken>> {
         let mut q = Query::new(TOKENS);
         q.scoped(scope, None);
-        let ks = Keyset::apply(&mut q, params, TOKEN_SORTS, "t.id")?;
+        let ks = Keyset::apply(&mut q, params, crate::sorts::API_TOKENS, "t.id")?;
         let rows = fetch_rows::<TokenRow>(&self.pool, &q).await?;
         let page = ks.page(rows, |r, _| (Arg::I64(r.id), r.id));
         Ok(Page {
@@ -372,7 +368,7 @@ impl AccessStore for SqlStore {
         q.and_opt("a.entity_id = {}", filter.entity_id.clone(), Arg::Text);
         q.and_opt("a.at >= {}", filter.since, Arg::Time);
         q.and_opt("a.at < {}", filter.until, Arg::Time);
-        let ks = Keyset::apply(&mut q, params, AUDIT_SORTS, "a.id")?;
+        let ks = Keyset::apply(&mut q, params, crate::sorts::AUDIT, "a.id")?;
         let rows = fetch_rows::<AuditRow>(&self.pool, &q).await?;
         let page = ks.page(rows, |r, _| (Arg::I64(r.id), r.id));
         Ok(Page {

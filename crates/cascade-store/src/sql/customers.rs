@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 
 use super::{code, custom_json, fetch_rows, filter_custom, now, parse_custom, word, SqlStore};
 use crate::error::on_write;
-use crate::list::{Arg, Keyset, Query, SortColumn, SortType};
+use crate::list::{Arg, Keyset, Query};
 use crate::{CustomerFilter, CustomerStore, ListParams, Page, Scope, StoreError, StoreResult};
 
 #[derive(sqlx::FromRow)]
@@ -62,13 +62,6 @@ const SELECT: &str = "SELECT c.id, c.code, c.name, c.grade, c.province, c.city, 
 
 /// What makes a row a rep's own (see `Query::scoped`).
 const OWN: Option<&str> = Some("c.owner_rep_id = {}");
-
-const SORTS: &[SortColumn] = &[
-    SortColumn { name: "id", expr: "c.id", ty: SortType::Int },
-    SortColumn { name: "code", expr: "c.code", ty: SortType::Text },
-    SortColumn { name: "name", expr: "c.name", ty: SortType::Text },
-    SortColumn { name: "province", expr: "c.province", ty: SortType::Text },
-];
 
 impl SqlStore {
     /// Fails with `Invalid` on `field` unless the customer exists inside the scope.
@@ -137,7 +130,7 @@ impl CustomerStore for SqlStore {
         q.and_opt("c.province = {}", filter.province.clone(), Arg::Text);
         q.search(&["c.code", "c.name", "c.city"], filter.q.as_deref());
         filter_custom(&mut q, "c.custom", &filter.custom)?;
-        let ks = Keyset::apply(&mut q, params, SORTS, "c.id")?;
+        let ks = Keyset::apply(&mut q, params, crate::sorts::CUSTOMERS, "c.id")?;
         let rows = fetch_rows::<Row>(&self.pool, &q).await?;
         let page = ks.page(rows, |r, sort| {
             let v = match sort {

@@ -17,7 +17,7 @@ use futures_util::stream::{BoxStream, StreamExt};
 use sqlx::{Database, QueryBuilder};
 
 use super::{code, custom_json, fetch_rows, now, word, Db, SqlStore};
-use crate::list::{Arg, Keyset, Query, SortColumn, SortType};
+use crate::list::{Arg, Keyset, Query};
 use crate::{ImportBatch, ImportMsg, ImportOutcome, ImportStore, ListParams, Lookups, Page, Scope, StoreError, StoreResult};
 
 type Conn = <Db as Database>::Connection;
@@ -278,7 +278,7 @@ impl ImportStore for SqlStore {
     async fn list_import_jobs(&self, scope: &Scope, params: &ListParams) -> StoreResult<Page<ImportJob>> {
         let mut q = Query::new(JOB_SELECT);
         q.and("j.scope_path LIKE {}", Arg::Text(scope.like_pattern()));
-        let ks = Keyset::apply(&mut q, params, JOB_SORTS, "j.id")?;
+        let ks = Keyset::apply(&mut q, params, crate::sorts::IMPORT_JOBS, "j.id")?;
         let rows = fetch_rows::<JobRow>(&self.pool, &q).await?;
         let page = ks.page(rows, |r, _| (Arg::I64(r.id), r.id));
         Ok(Page {
@@ -819,8 +819,6 @@ impl JobRow {
 
 const JOB_SELECT: &str = "SELECT j.id, j.kind, j.format, j.status, j.file_name, j.rows_total, j.rows_done, j.rows_changed, \
      j.errors, j.total_errors, j.created_at, j.finished_at FROM import_jobs j WHERE 1=1";
-
-const JOB_SORTS: &[SortColumn] = &[SortColumn { name: "id", expr: "j.id", ty: SortType::Int }];
 
 /// Stored custom values as file cells: text as is, numbers as written.
 fn custom_cells(stored: &str) -> StoreResult<std::collections::BTreeMap<String, String>> {

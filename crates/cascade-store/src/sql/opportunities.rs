@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{custom_json, fetch_rows, filter_custom, now, parse_custom, word, SqlStore};
 use crate::error::on_write;
-use crate::list::{Arg, Keyset, Query, SortColumn, SortType};
+use crate::list::{Arg, Keyset, Query};
 use crate::{ListParams, OpportunityFilter, OpportunityStore, Page, ProductLineStore, Scope, StoreError, StoreResult};
 
 #[derive(sqlx::FromRow)]
@@ -66,13 +66,6 @@ const SELECT: &str = "SELECT o.id, o.external_id, o.name, o.customer_id, o.owner
 
 /// What makes a row a rep's own (see `Query::scoped`).
 const OWN: Option<&str> = Some("o.owner_rep_id = {}");
-
-const SORTS: &[SortColumn] = &[
-    SortColumn { name: "id", expr: "o.id", ty: SortType::Int },
-    SortColumn { name: "expected_close", expr: "o.expected_close", ty: SortType::Date },
-    SortColumn { name: "amount", expr: "o.amount_fen", ty: SortType::Int },
-    SortColumn { name: "name", expr: "o.name", ty: SortType::Text },
-];
 
 fn check_lost(stage: FunnelStage, reason: Option<&str>) -> StoreResult<()> {
     match (stage, reason.map(str::trim).filter(|r| !r.is_empty())) {
@@ -181,7 +174,7 @@ impl OpportunityStore for SqlStore {
         q.and_opt("o.expected_close >= {}", filter.close_from, Arg::Date);
         q.and_opt("o.expected_close <= {}", filter.close_to, Arg::Date);
         filter_custom(&mut q, "o.custom", &filter.custom)?;
-        let ks = Keyset::apply(&mut q, params, SORTS, "o.id")?;
+        let ks = Keyset::apply(&mut q, params, crate::sorts::OPPORTUNITIES, "o.id")?;
         let rows = fetch_rows::<Row>(&self.pool, &q).await?;
         let page = ks.page(rows, |r, sort| {
             let v = match sort {

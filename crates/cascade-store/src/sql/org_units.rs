@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use super::{code, fetch_rows, now, word, SqlStore};
 use crate::error::on_write;
-use crate::list::{Arg, Keyset, Query, SortColumn, SortType};
+use crate::list::{Arg, Keyset, Query};
 use crate::{ListParams, OrgUnitFilter, OrgUnitStore, Page, Scope, StoreError, StoreResult};
 
 #[derive(sqlx::FromRow)]
@@ -42,13 +42,6 @@ const SELECT: &str =
 
 /// What makes a row a rep's own (see `Query::scoped`).
 const OWN: Option<&str> = None;
-
-const SORTS: &[SortColumn] = &[
-    SortColumn { name: "id", expr: "u.id", ty: SortType::Int },
-    SortColumn { name: "code", expr: "u.code", ty: SortType::Text },
-    SortColumn { name: "name", expr: "u.name", ty: SortType::Text },
-    SortColumn { name: "depth", expr: "u.depth", ty: SortType::Int },
-];
 
 impl SqlStore {
     async fn unit_row(&self, scope: &Scope, id: i64) -> StoreResult<Row> {
@@ -142,7 +135,7 @@ impl OrgUnitStore for SqlStore {
             q.and("u.id <> {}", Arg::I64(under));
         }
         q.search(&["u.code", "u.name"], filter.q.as_deref());
-        let ks = Keyset::apply(&mut q, params, SORTS, "u.id")?;
+        let ks = Keyset::apply(&mut q, params, crate::sorts::ORG_UNITS, "u.id")?;
         let rows = fetch_rows::<Row>(&self.pool, &q).await?;
         let page = ks.page(rows, |r, sort| {
             let v = match sort {

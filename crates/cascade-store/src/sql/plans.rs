@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 
 use super::{fetch_rows, now, word, SqlStore};
-use crate::list::{Arg, Keyset, Query, SortColumn, SortType};
+use crate::list::{Arg, Keyset, Query};
 use crate::planning::*;
 use crate::{ListParams, Page, Scope, StoreError, StoreResult};
 
@@ -120,11 +120,6 @@ const SELECT_PLAN: &str = "SELECT p.id, p.unit_id, u.name AS unit_name, u.path A
 /// Plans have no owner: a rep sees the plans of their own unit, and the
 /// lines are narrowed to their own (see `plan_lines`).
 const OWN: Option<&str> = None;
-
-const SORTS: &[SortColumn] = &[
-    SortColumn { name: "id", expr: "p.id", ty: SortType::Int },
-    SortColumn { name: "period", expr: "p.period", ty: SortType::Text },
-];
 
 #[derive(sqlx::FromRow)]
 struct LineRow {
@@ -576,7 +571,7 @@ impl PlanStore for SqlStore {
         q.and_opt("p.period = {}", filter.period, |p| Arg::Text(p.to_string()));
         q.and_opt("p.status = {}", filter.status, |s| Arg::Text(s.as_str().to_owned()));
         q.and_opt("p.product_line_id = {}", filter.product_line_id, Arg::I64);
-        let ks = Keyset::apply(&mut q, params, SORTS, "p.id")?;
+        let ks = Keyset::apply(&mut q, params, crate::sorts::PLANS, "p.id")?;
         let rows = fetch_rows::<PlanRow>(&self.pool, &q).await?;
         let page = ks.page(rows, |r, sort| {
             let v = match sort {

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use super::{code, fetch_rows, now, SqlStore};
 use crate::error::on_write;
-use crate::list::{Arg, Keyset, Query, SortColumn, SortType};
+use crate::list::{Arg, Keyset, Query};
 use crate::{ListParams, Page, ProductLineFilter, ProductLineStore, StoreError, StoreResult};
 
 #[derive(sqlx::FromRow)]
@@ -34,12 +34,6 @@ impl Row {
 
 const SELECT: &str = "SELECT p.id, p.code, p.name, p.active, p.created_at, p.updated_at FROM product_lines p WHERE 1=1";
 
-const SORTS: &[SortColumn] = &[
-    SortColumn { name: "id", expr: "p.id", ty: SortType::Int },
-    SortColumn { name: "code", expr: "p.code", ty: SortType::Text },
-    SortColumn { name: "name", expr: "p.name", ty: SortType::Text },
-];
-
 #[async_trait]
 impl ProductLineStore for SqlStore {
     async fn create_product_line(&self, new: &NewProductLine) -> StoreResult<ProductLine> {
@@ -66,7 +60,7 @@ impl ProductLineStore for SqlStore {
         let mut q = Query::new(SELECT);
         q.and_opt("p.active = {}", filter.active, Arg::Bool);
         q.search(&["p.code", "p.name"], filter.q.as_deref());
-        let ks = Keyset::apply(&mut q, params, SORTS, "p.id")?;
+        let ks = Keyset::apply(&mut q, params, crate::sorts::PRODUCT_LINES, "p.id")?;
         let rows = fetch_rows::<Row>(&self.pool, &q).await?;
         let page = ks.page(rows, |r, sort| {
             let v = match sort {

@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{code, custom_json, fetch_rows, filter_custom, now, parse_custom, word, SqlStore};
 use crate::error::on_write;
-use crate::list::{Arg, Keyset, Query, SortColumn, SortType};
+use crate::list::{Arg, Keyset, Query};
 use crate::{ListParams, Page, RepFilter, RepStore, Scope, StoreError, StoreResult};
 
 #[derive(sqlx::FromRow)]
@@ -48,13 +48,6 @@ const SELECT: &str = "SELECT r.id, r.employee_no, r.name, r.unit_id, r.status, r
 
 /// What makes a row a rep's own (see `Query::scoped`).
 const OWN: Option<&str> = Some("r.id = {}");
-
-const SORTS: &[SortColumn] = &[
-    SortColumn { name: "id", expr: "r.id", ty: SortType::Int },
-    SortColumn { name: "employee_no", expr: "r.employee_no", ty: SortType::Text },
-    SortColumn { name: "name", expr: "r.name", ty: SortType::Text },
-    SortColumn { name: "hire_date", expr: "r.hire_date", ty: SortType::Date },
-];
 
 impl SqlStore {
     /// Fails with `Invalid` on `field` unless the unit exists inside the scope.
@@ -132,7 +125,7 @@ impl RepStore for SqlStore {
         q.and_opt("r.rating = {}", filter.rating, |s| Arg::Text(s.as_str().to_owned()));
         q.search(&["r.employee_no", "r.name"], filter.q.as_deref());
         filter_custom(&mut q, "r.custom", &filter.custom)?;
-        let ks = Keyset::apply(&mut q, params, SORTS, "r.id")?;
+        let ks = Keyset::apply(&mut q, params, crate::sorts::REPS, "r.id")?;
         let rows = fetch_rows::<Row>(&self.pool, &q).await?;
         let page = ks.page(rows, |r, sort| {
             let v = match sort {

@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{code, fetch_rows, now, SqlStore};
 use crate::error::on_write;
-use crate::list::{Arg, Keyset, Query, SortColumn, SortType};
+use crate::list::{Arg, Keyset, Query};
 use crate::{ListParams, Page, ProductLineStore, SalesFilter, SalesStore, Scope, StoreError, StoreResult};
 
 #[derive(sqlx::FromRow)]
@@ -40,13 +40,6 @@ const SELECT: &str = "SELECT s.id, s.doc_id, s.customer_id, s.product_line_id, s
 
 /// What makes a row a rep's own (see `Query::scoped`).
 const OWN: Option<&str> = Some("c.owner_rep_id = {}");
-
-const SORTS: &[SortColumn] = &[
-    SortColumn { name: "id", expr: "s.id", ty: SortType::Int },
-    SortColumn { name: "booked_on", expr: "s.booked_on", ty: SortType::Date },
-    SortColumn { name: "amount", expr: "s.amount_fen", ty: SortType::Int },
-    SortColumn { name: "doc_id", expr: "s.doc_id", ty: SortType::Text },
-];
 
 #[async_trait]
 impl SalesStore for SqlStore {
@@ -95,7 +88,7 @@ impl SalesStore for SqlStore {
         q.and_opt("s.product_line_id = {}", filter.product_line_id, Arg::I64);
         q.and_opt("s.booked_on >= {}", filter.from, Arg::Date);
         q.and_opt("s.booked_on <= {}", filter.to, Arg::Date);
-        let ks = Keyset::apply(&mut q, params, SORTS, "s.id")?;
+        let ks = Keyset::apply(&mut q, params, crate::sorts::SALES_RECORDS, "s.id")?;
         let rows = fetch_rows::<Row>(&self.pool, &q).await?;
         let page = ks.page(rows, |r, sort| {
             let v = match sort {

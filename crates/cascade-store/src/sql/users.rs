@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 
 use super::{code, fetch_rows, now, word, SqlStore};
 use crate::error::on_write;
-use crate::list::{Arg, Keyset, Query, SortColumn, SortType};
+use crate::list::{Arg, Keyset, Query};
 use crate::{ListParams, Page, Scope, StoreError, StoreResult, UserFilter, UserStore};
 
 #[derive(sqlx::FromRow)]
@@ -51,12 +51,6 @@ const SELECT: &str = "SELECT s.id, s.username, s.display_name, s.rep_id, s.dingt
 
 /// What makes a row a rep's own (see `Query::scoped`).
 const OWN: Option<&str> = Some("s.rep_id = {}");
-
-const SORTS: &[SortColumn] = &[
-    SortColumn { name: "id", expr: "s.id", ty: SortType::Int },
-    SortColumn { name: "username", expr: "s.username", ty: SortType::Text },
-    SortColumn { name: "display_name", expr: "s.display_name", ty: SortType::Text },
-];
 
 impl SqlStore {
     /// A user's rep must work inside the user's scope unit.
@@ -117,7 +111,7 @@ impl UserStore for SqlStore {
             q.and("u.path LIKE {}", Arg::Text(sub.like_pattern()));
         }
         q.search(&["s.username", "s.display_name"], filter.q.as_deref());
-        let ks = Keyset::apply(&mut q, params, SORTS, "s.id")?;
+        let ks = Keyset::apply(&mut q, params, crate::sorts::USERS, "s.id")?;
         let rows = fetch_rows::<Row>(&self.pool, &q).await?;
         let page = ks.page(rows, |r, sort| {
             let v = match sort {

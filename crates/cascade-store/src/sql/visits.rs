@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{fetch_rows, now, word, SqlStore};
 use crate::error::on_write;
-use crate::list::{Arg, Keyset, Query, SortColumn, SortType};
+use crate::list::{Arg, Keyset, Query};
 use crate::{ListParams, Page, Scope, StoreError, StoreResult, VisitFilter, VisitStore};
 
 #[derive(sqlx::FromRow)]
@@ -47,11 +47,6 @@ const SELECT: &str = "SELECT v.id, v.external_id, v.rep_id, v.customer_id, v.vis
 
 /// What makes a row a rep's own (see `Query::scoped`).
 const OWN: Option<&str> = Some("v.rep_id = {}");
-
-const SORTS: &[SortColumn] = &[
-    SortColumn { name: "id", expr: "v.id", ty: SortType::Int },
-    SortColumn { name: "visit_date", expr: "v.visit_date", ty: SortType::Date },
-];
 
 #[async_trait]
 impl VisitStore for SqlStore {
@@ -101,7 +96,7 @@ impl VisitStore for SqlStore {
         q.and_opt("v.customer_id = {}", filter.customer_id, Arg::I64);
         q.and_opt("v.visit_date >= {}", filter.from, Arg::Date);
         q.and_opt("v.visit_date <= {}", filter.to, Arg::Date);
-        let ks = Keyset::apply(&mut q, params, SORTS, "v.id")?;
+        let ks = Keyset::apply(&mut q, params, crate::sorts::VISITS, "v.id")?;
         let rows = fetch_rows::<Row>(&self.pool, &q).await?;
         let page = ks.page(rows, |r, sort| {
             let v = match sort {
