@@ -3,11 +3,13 @@
 #   make run    build everything, create data/cascade.db with the demo company
 #               (first start only) and serve API + web app on http://127.0.0.1:8080
 #   make test   everything CI runs: format, lints, unit/property/contract/API
-#               tests on SQLite and PostgreSQL, OpenAPI freshness, browser tests
+#               tests on SQLite and PostgreSQL, OpenAPI freshness, the API
+#               contract (OpenAPI validator and Schemathesis), browser tests
 #
-# Other targets: openapi (rewrite openapi/openapi.json), bench, lint, clean.
-# Tools are installed on demand and idempotently (wasm32 target,
-# wasm-bindgen-cli at Cargo.lock's version, Debian's Chromium, npm packages).
+# Other targets: openapi (rewrite openapi/openapi.json), api-contract, bench,
+# lint, clean. Tools are installed on demand and idempotently (wasm32 target,
+# wasm-bindgen-cli at Cargo.lock's version, Debian's Chromium, npm packages,
+# the pinned Python packages of e2e/api/requirements.txt in a venv).
 
 SHELL := /bin/bash
 CARGO ?= cargo
@@ -26,7 +28,10 @@ E2E_PREREQS := server-debug e2e-fresh-db
 
 include mk/frontend.mk
 
-.PHONY: run test build server server-debug e2e-fresh-db check-postgres fmt-check clippy test-rust lint openapi bench clean
+PYTHON ?= python3
+API_VENV := $(TARGET_DIR)/api-venv
+
+.PHONY: run test build server server-debug e2e-fresh-db check-postgres fmt-check clippy test-rust api-contract lint openapi bench clean
 
 run: frontend server
 	$(TARGET_DIR)/release/cascade serve --demo-if-empty
@@ -45,7 +50,7 @@ server-debug:
 e2e-fresh-db:
 	rm -rf $(dir $(E2E_DB)) && mkdir -p $(dir $(E2E_DB))
 
-test: check-postgres fmt-check clippy test-rust e2e
+test: check-postgres fmt-check clippy test-rust api-contract e2e
 	@echo "make test: all checks passed"
 
 # The storage tests run on PostgreSQL too; they must never be skipped.
@@ -64,6 +69,16 @@ clippy: tools-wasm
 
 test-rust:
 	CASCADE_TEST_POSTGRES_URL="$(PG_ADMIN_URL)" $(CARGO) test --workspace
+
+# The published document is valid OpenAPI, and Schemathesis finds nothing
+# over all of it against the real server, on SQLite and PostgreSQL.
+api-contract: server-debug $(API_VENV)/.installed
+	e2e/api/run.sh $(TARGET_DIR)/debug/cascade $(API_VENV) $(TARGET_DIR)/api-contract "$(PG_ADMIN_URL)"
+
+$(API_VENV)/.installed: e2e/api/requirements.txt
+	$(PYTHON) -m venv $(API_VENV)
+	$(API_VENV)/bin/pip install --quiet --disable-pip-version-check -r $<
+	@touch $@
 
 lint: fmt-check clippy
 
