@@ -203,6 +203,7 @@ async fn fixture(app: &TestApp) -> Fx {
     app.add_user("rm.a", Role::RegionManager, ra, None).await;
     app.add_user("rm.b", Role::RegionManager, rb, None).await;
     app.add_user("pm.a", Role::ProvinceManager, pa, None).await;
+    app.add_user("admin.a", Role::Admin, ra, None).await;
     // Import jobs are placed by their submitter's scope.
     let job = |client: reqwest::Client, rows: &'static str| async move {
         let r = client
@@ -627,6 +628,22 @@ fn without_usage(mut v: Value) -> Value {
     v
 }
 
+/// Operations on what belongs to the whole company rather than to a unit:
+/// only a company-wide caller may call them, whatever its role.
+fn needs_company_scope(op: &str) -> bool {
+    matches!(
+        op,
+        "PUT /api/v1/roles/{role}/permissions"
+            | "GET /api/v1/audit"
+            | "POST /api/v1/custom-fields"
+            | "PATCH /api/v1/custom-fields/{id}"
+            | "DELETE /api/v1/custom-fields/{id}"
+            | "POST /api/v1/product-lines"
+            | "PATCH /api/v1/product-lines/{id}"
+            | "DELETE /api/v1/product-lines/{id}"
+    )
+}
+
 /// Operations whose object or filter lives in one region, so an
 /// out-of-scope variant exists. The others are company-wide reference data,
 /// the caller's own session, or lists whose in-scope call already proves
@@ -670,6 +687,9 @@ async fn every_operation_by_every_role_in_and_out_of_scope(app: TestApp) {
         actor(Role::Rep, app.login("rep.a").await, &[ZONE_B, PEER], false),
         // A third-party system with a province manager's API token for P-A.
         actor(Role::ProvinceManager, bearer_client(&fx.token_a), &[ZONE_B], false),
+        // An admin whose scope is region A: every permission, but not the
+        // whole company, so company-wide settings are not theirs to change.
+        actor(Role::Admin, app.login("admin.a").await, &[ZONE_B], false),
     ];
     let mut ops: Vec<(String, String, Option<String>)> = Vec::new();
     let mut public = Vec::new();
@@ -718,7 +738,7 @@ async fn every_operation_by_every_role_in_and_out_of_scope(app: TestApp) {
                 let allowed = needed.as_ref().is_none_or(|p| a.permissions.contains(p));
                 let in_scope = inside || a.company_wide;
                 let who = format!("{op} as {} ({} object)", a.role, if inside { "in-scope" } else { "out-of-scope" });
-                let ok = if !allowed {
+                let ok = if !allowed || (!a.company_wide && needs_company_scope(&op)) {
                     s == 403
                 } else if in_scope || c.list {
                     (200..300).contains(&s) || (c.list && !in_scope && matches!(s, 404 | 422))
@@ -743,7 +763,7 @@ async fn every_operation_by_every_role_in_and_out_of_scope(app: TestApp) {
     }
     assert!(failures.is_empty(), "{} of {calls} calls went wrong:\n{}", failures.len(), failures.join("\n"));
     println!(
-        "access matrix: {} operations x {} callers (5 roles, 1 API token) x in/out of scope = {calls} calls",
+        "access matrix: {} operations x {} callers (5 roles, 1 API token, 1 regional admin) x in/out of scope = {calls} calls",
         ops.len(),
         actors.len()
     );
