@@ -389,12 +389,60 @@ pub fn calibrate(positions: &[Position], rule: &SplitRule, event: &Event) -> Res
     Ok(Calibration { lines, changes, total_before, total_after, resplit: resplit_made })
 }
 
+/// An open deal a departing rep holds: its id and its customer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deal {
+    pub id: i64,
+    pub customer: i64,
+}
+
+/// Who takes over the departing rep's open deals on other reps' customers:
+/// each goes to its customer's owner when that owner may take it
+/// (`receives`: an active rep of the plan). `owners` holds each deal's
+/// customer and its owner; deals on customers not in it are not this plan's
+/// to move and are left alone. Returns the deals by receiver, or every deal
+/// nobody may take, so the departure can be refused naming them.
+pub fn hand_over_deals(
+    leaver: i64,
+    deals: &[Deal],
+    owners: &HashMap<i64, Option<i64>>,
+    receives: impl Fn(i64) -> bool,
+) -> Result<std::collections::BTreeMap<i64, Vec<i64>>, Vec<Deal>> {
+    let mut to: std::collections::BTreeMap<i64, Vec<i64>> = std::collections::BTreeMap::new();
+    let mut stranded = Vec::new();
+    for d in deals {
+        match owners.get(&d.customer) {
+            None => {}
+            Some(Some(owner)) if *owner != leaver && receives(*owner) => to.entry(*owner).or_default().push(d.id),
+            Some(_) => stranded.push(*d),
+        }
+    }
+    if stranded.is_empty() {
+        Ok(to)
+    } else {
+        Err(stranded)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::allocation::tests::arb_rule;
     use proptest::prelude::*;
 
     use super::*;
+
+    #[test]
+    fn deals_go_to_their_customers_owner_or_are_named() {
+        let deals = [Deal { id: 1, customer: 10 }, Deal { id: 2, customer: 11 }, Deal { id: 3, customer: 12 }];
+        // 10: a colleague's; 11: the colleague again; 12: not in the plan.
+        let owners: HashMap<i64, Option<i64>> = [(10, Some(7)), (11, Some(7))].into_iter().collect();
+        let got = hand_over_deals(5, &deals, &owners, |r| r == 7).unwrap();
+        assert_eq!(got.into_iter().collect::<Vec<_>>(), vec![(7, vec![1, 2])]);
+        // A customer without an owner, one still owned by the leaver, and an
+        // owner who may not receive: each deal is named, none handed over.
+        let owners: HashMap<i64, Option<i64>> = [(10, None), (11, Some(5)), (12, Some(8))].into_iter().collect();
+        assert_eq!(hand_over_deals(5, &deals, &owners, |r| r == 7).unwrap_err(), deals.to_vec());
+    }
 
     fn pos(id: i64, final_target: i64, achieved: i64) -> Position {
         Position { id, final_target, achieved }

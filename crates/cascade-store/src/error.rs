@@ -53,6 +53,17 @@ pub type StoreResult<T> = Result<T, StoreError>;
 
 /// Maps a failed write: a unique violation becomes a `Conflict` on `field`, a
 /// foreign-key violation an `Invalid` on `fk_field`; anything else stays internal.
+/// Maps a failed delete: a foreign-key violation means other rows still
+/// refer to this one, a `Conflict` saying `why`; anything else stays internal.
+pub(crate) fn on_delete(err: sqlx::Error, why: &str) -> StoreError {
+    if let sqlx::Error::Database(db) = &err {
+        if db.is_foreign_key_violation() {
+            return StoreError::conflict("id", why);
+        }
+    }
+    StoreError::Other(err)
+}
+
 pub(crate) fn on_write(err: sqlx::Error, field: &str, fk_field: &str) -> StoreError {
     if let sqlx::Error::Database(db) = &err {
         if db.is_unique_violation() {

@@ -192,8 +192,24 @@ async fn org_delete_rules(db: TestDb) {
     let r = rep(&db, "E001", t.sh.id).await;
     assert!(matches!(db.store.delete_org_unit(&all(), t.sh.id).await, Err(StoreError::Conflict { .. })));
     db.store.delete_rep(&all(), r.id).await.unwrap();
-    db.store.delete_org_unit(&all(), t.sh.id).await.unwrap();
-    assert!(matches!(db.store.get_org_unit(&all(), t.sh.id).await, Err(StoreError::NotFound { .. })));
+    // Users and API tokens working in the unit keep it too: a conflict that
+    // says so, never "refers to a row that does not exist".
+    let u = db.store.create_user(&all(), &new_user("pm.sh", Role::ProvinceManager, t.sh.id, None), None).await.unwrap();
+    let e = db.store.delete_org_unit(&all(), t.sh.id).await.unwrap_err();
+    assert!(matches!(&e, StoreError::Conflict { reason, .. } if reason.contains("1 users")), "{e:?}");
+    let token = NewApiTokenRow {
+        name: "sync".into(),
+        prefix: "cas_sync".into(),
+        token_hash: "h".repeat(64),
+        role: Role::Rep,
+        unit_id: t.sh.id,
+        created_by: u.id,
+        expires_on: None,
+    };
+    db.store.create_api_token(&all(), &token).await.unwrap();
+    db.store.update_user(&all(), u.id, &UserPatch { unit_id: Some(t.east.id), ..Default::default() }, None).await.unwrap();
+    let e = db.store.delete_org_unit(&all(), t.sh.id).await.unwrap_err();
+    assert!(matches!(&e, StoreError::Conflict { reason, .. } if reason.contains("API tokens")), "{e:?}");
     let _ = t.hq;
 }
 

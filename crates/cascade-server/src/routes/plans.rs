@@ -14,7 +14,7 @@ use cascade_api_types::{
 };
 use cascade_core::allocation::{ChildInput, SplitRule, Weights};
 use cascade_core::band::{band_range, check_adjustment, rebalance, BandLine};
-use cascade_core::calibration::{calibrate, CalibrationError, Cover, Customer, Event, Position};
+use cascade_core::calibration::{calibrate, hand_over_deals, CalibrationError, Cover, Customer, Deal, Event, Position};
 use cascade_core::explain::yuan;
 use cascade_core::{Money, Period, Permission};
 use cascade_store::planning::{
@@ -1096,31 +1096,35 @@ pub async fn calibrate_plan(
             }
             // Open deals the leaver owns on a colleague's customer go to
             // that colleague; a deal with nobody active to take it is refused.
-            let mut handover: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
-            let deals = open_deals_of(&state, &plan_scope, *rep_id).await?;
-            let elsewhere: Vec<i64> = deals.iter().map(|d| d.customer_id).filter(|c| !owned.iter().any(|o| o.id == *c)).collect();
+            let deals: Vec<Deal> = open_deals_of(&state, &plan_scope, *rep_id)
+                .await?
+                .iter()
+                .filter(|d| !owned.iter().any(|o| o.id == d.customer_id))
+                .map(|d| Deal { id: d.id, customer: d.customer_id })
+                .collect();
             let owners: HashMap<i64, Option<i64>> = state
                 .store
-                .customer_facts(&plan_scope, &CustomerSelect::Ids(elsewhere), period, pl)
+                .customer_facts(&plan_scope, &CustomerSelect::Ids(deals.iter().map(|d| d.customer).collect()), period, pl)
                 .await?
                 .into_iter()
                 .map(|c| (c.id, c.owner_rep_id))
                 .collect();
-            for d in deals.iter().filter(|d| owners.contains_key(&d.customer_id)) {
-                match owners[&d.customer_id] {
-                    Some(owner) if owner != *rep_id && active.contains(&owner) && by_rep.contains_key(&owner) => {
-                        handover.entry(owner).or_default().push(d.id);
+            let handover = match hand_over_deals(*rep_id, &deals, &owners, |r| active.contains(&r) && by_rep.contains_key(&r)) {
+                Ok(h) => h,
+                Err(stranded) => {
+                    for d in stranded {
+                        errs.push(
+                            "event.rep_id",
+                            format!(
+                                "the departing rep's open deal {} is on customer {}, which has no active owner in this plan to \
+                                 take it over: give the customer an owner first",
+                                d.id, d.customer
+                            ),
+                        );
                     }
-                    _ => errs.push(
-                        "event.rep_id",
-                        format!(
-                            "the departing rep's open deal {} is on customer {}, which has no active owner in this plan to take it over: \
-                             give the customer an owner first",
-                            d.id, d.customer_id
-                        ),
-                    ),
+                    BTreeMap::new()
                 }
-            }
+            };
             errs.finish()?;
             let mut receivers: BTreeMap<i64, ChildInput> = BTreeMap::new();
             let mut moves: BTreeMap<i64, Vec<i64>> = BTreeMap::new();

@@ -7,7 +7,7 @@ use cascade_core::ProcurementStage;
 use chrono::{DateTime, Utc};
 
 use super::{code, custom_json, fetch_rows, filter_custom, now, parse_custom, word, SqlStore};
-use crate::error::on_write;
+use crate::error::{on_delete, on_write};
 use crate::list::{Arg, Keyset, Query};
 use crate::{CustomerFilter, CustomerStore, ListParams, Page, Scope, StoreError, StoreResult};
 
@@ -212,7 +212,7 @@ impl CustomerStore for SqlStore {
             .bind(id)
             .execute(&self.pool)
             .await
-            .map_err(|e| on_write(e, "id", "id"))?;
+            .map_err(|e| on_delete(e, "other records still refer to the customer"))?;
         Ok(())
     }
 

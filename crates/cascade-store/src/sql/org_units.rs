@@ -5,7 +5,7 @@ use cascade_api_types::{NewOrgUnit, OrgUnit, OrgUnitKind, OrgUnitPatch};
 use chrono::{DateTime, Utc};
 
 use super::{code, fetch_rows, now, word, SqlStore};
-use crate::error::on_write;
+use crate::error::{on_delete, on_write};
 use crate::list::{Arg, Keyset, Query};
 use crate::{ListParams, OrgUnitFilter, OrgUnitStore, Page, Scope, StoreError, StoreResult};
 
@@ -215,25 +215,30 @@ impl OrgUnitStore for SqlStore {
 
     async fn delete_org_unit(&self, scope: &Scope, id: i64) -> StoreResult<()> {
         self.unit_row(scope, id).await?;
-        let (children, reps, customers): (i64, i64, i64) = sqlx::query_as(
+        let (children, reps, customers, users, plans): (i64, i64, i64, i64, i64) = sqlx::query_as(
             "SELECT (SELECT COUNT(*) FROM org_units WHERE parent_id = $1), \
                     (SELECT COUNT(*) FROM reps WHERE unit_id = $1), \
-                    (SELECT COUNT(*) FROM customers WHERE unit_id = $1)",
+                    (SELECT COUNT(*) FROM customers WHERE unit_id = $1), \
+                    (SELECT COUNT(*) FROM users WHERE unit_id = $1), \
+                    (SELECT COUNT(*) FROM plans WHERE unit_id = $1)",
         )
         .bind(id)
         .fetch_one(&self.pool)
         .await?;
-        if children + reps + customers > 0 {
+        if children + reps + customers + users + plans > 0 {
             return Err(StoreError::conflict(
                 "id",
-                format!("the unit still has {children} child units, {reps} reps and {customers} customers; move them first"),
+                format!(
+                    "the unit still has {children} child units, {reps} reps, {customers} customers, {users} users and \
+                     {plans} plans; move or delete them first"
+                ),
             ));
         }
         sqlx::query("DELETE FROM org_units WHERE id = $1")
             .bind(id)
             .execute(&self.pool)
             .await
-            .map_err(|e| on_write(e, "id", "id"))?;
+            .map_err(|e| on_delete(e, "API tokens or lines of other plans still name the unit; revoke or change them first"))?;
         Ok(())
     }
 

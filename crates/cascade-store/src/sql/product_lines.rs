@@ -5,7 +5,7 @@ use cascade_api_types::{NewProductLine, ProductLine, ProductLinePatch};
 use chrono::{DateTime, Utc};
 
 use super::{code, fetch_rows, now, SqlStore};
-use crate::error::on_write;
+use crate::error::{on_delete, on_write};
 use crate::list::{Arg, Keyset, Query};
 use crate::{ListParams, Page, ProductLineFilter, ProductLineStore, StoreError, StoreResult};
 
@@ -104,7 +104,7 @@ impl ProductLineStore for SqlStore {
             .bind(id)
             .execute(&self.pool)
             .await
-            .map_err(|e| on_write(e, "id", "id"))?;
+            .map_err(|e| on_delete(e, "plans are made for it; set active to false instead"))?;
         Ok(())
     }
 }

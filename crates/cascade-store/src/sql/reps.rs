@@ -6,7 +6,7 @@ use cascade_core::{CapabilityRating, RepStatus};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{code, custom_json, fetch_rows, filter_custom, now, parse_custom, word, SqlStore};
-use crate::error::on_write;
+use crate::error::{on_delete, on_write};
 use crate::list::{Arg, Keyset, Query};
 use crate::{ListParams, Page, RepFilter, RepStore, Scope, StoreError, StoreResult};
 
@@ -194,7 +194,11 @@ impl RepStore for SqlStore {
         }
         let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE users SET rep_id = NULL WHERE rep_id = $1").bind(id).execute(&mut *tx).await?;
-        sqlx::query("DELETE FROM reps WHERE id = $1").bind(id).execute(&mut *tx).await.map_err(|e| on_write(e, "id", "id"))?;
+        sqlx::query("DELETE FROM reps WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| on_delete(e, "the rep has lines in target plans; set the status to departed instead"))?;
         tx.commit().await?;
         Ok(())
     }

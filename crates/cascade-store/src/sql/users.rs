@@ -8,7 +8,7 @@ use cascade_core::Role;
 use chrono::{DateTime, Utc};
 
 use super::{code, fetch_rows, now, word, SqlStore};
-use crate::error::on_write;
+use crate::error::{on_delete, on_write};
 use crate::list::{Arg, Keyset, Query};
 use crate::{ListParams, Page, Scope, StoreError, StoreResult, UserFilter, UserStore};
 
@@ -186,13 +186,12 @@ impl UserStore for SqlStore {
         self.get_user(scope, id).await?;
         let mut tx = self.pool.begin().await?;
         sqlx::query("DELETE FROM refresh_tokens WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
-        sqlx::query("DELETE FROM users WHERE id = $1").bind(id).execute(&mut *tx).await.map_err(|e| {
-            match on_write(e, "id", "id") {
-                // Only API tokens still point at a user (the audit log keeps no key).
-                StoreError::Invalid { .. } => StoreError::conflict("id", "the user issued API tokens: deactivate instead"),
-                e => e,
-            }
-        })?;
+        // Only API tokens still point at a user (the audit log keeps no key).
+        sqlx::query("DELETE FROM users WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| on_delete(e, "the user issued API tokens: deactivate instead"))?;
         tx.commit().await?;
         Ok(())
     }
