@@ -21,18 +21,7 @@ peak_mb() { /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -1 | awk '{ printf
 seed() { "$BIN" --database-url "$1" demo --today 2026-11-27 >/dev/null; }
 seed "sqlite:$WORK/gen.db"
 "$BIN" --database-url "sqlite:$WORK/gen.db" export customers -o "$WORK/customers.csv" 2>/dev/null
-python3 - "$WORK/customers.csv" "$WORK/sales.csv" "$ROWS" <<'PY'
-import csv, sys, random
-codes = [r[0] for r in csv.reader(open(sys.argv[1], encoding="utf-8-sig"))][1:]
-lines = ["PL-IMG", "PL-IVD", "PL-MON", "PL-SUR", "PL-REH"]
-rnd = random.Random(7)
-with open(sys.argv[2], "w", newline="") as f:
-    w = csv.writer(f)
-    w.writerow(["doc_id", "customer_code", "product_line_code", "booked_on", "amount"])
-    for i in range(int(sys.argv[3])):
-        amount = rnd.randint(-50000, 5000000) / 100
-        w.writerow([f"BENCH-{i:08d}", rnd.choice(codes), rnd.choice(lines), f"2026-{rnd.randint(1,12):02d}-{rnd.randint(1,28):02d}", f"{amount:.2f}"])
-PY
+python3 scripts/sales-csv.py "$WORK/customers.csv" "$WORK/sales.csv" "$ROWS"
 echo "file: $ROWS rows, $(du -m "$WORK/sales.csv" | cut -f1) MB"
 
 report() { python3 -c "import sys; r,c,raw=map(float,sys.argv[1:4]); print(f'{sys.argv[4]}: cascade {c:.2f}s ({r/c:,.0f} rows/s), raw {raw:.2f}s ({r/raw:,.0f} rows/s), ratio {raw/c:.2f} of raw speed, peak {sys.argv[5]} MB')" "$ROWS" "$@"; }

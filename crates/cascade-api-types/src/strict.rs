@@ -149,7 +149,8 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Wrap<V> {
         if self.seq_ok {
             self.inner.visit_seq(Elements(seq))
         } else {
-            Err(de::Error::invalid_type(Unexpected::Seq, &self))
+            // The reader names JSON's words, not the Rust type the value was for.
+            Err(de::Error::invalid_type(Unexpected::Other("a JSON array"), &"a JSON object"))
         }
     }
 
@@ -448,9 +449,9 @@ mod tests {
     #[test]
     fn arrays_are_refused_where_objects_are_expected_at_every_depth() {
         assert!(read(r#"{"name":"x","inner":{"a":1},"list":[{"a":2}],"any":[1,2]}"#).is_ok());
-        assert!(read(r#"["x"]"#).unwrap_err().contains("sequence"));
-        assert!(read(r#"{"name":"x","inner":[1]}"#).unwrap_err().contains("sequence"));
-        assert!(read(r#"{"name":"x","list":[[2]]}"#).unwrap_err().contains("sequence"));
+        assert!(read(r#"["x"]"#).unwrap_err().contains("a JSON array, expected a JSON object"));
+        assert!(read(r#"{"name":"x","inner":[1]}"#).unwrap_err().contains("a JSON array"));
+        assert!(read(r#"{"name":"x","list":[[2]]}"#).unwrap_err().contains("a JSON array"));
         // Plain serde_json accepts the array, which is why the wrapper exists.
         assert!(serde_json::from_str::<Outer>(r#"["x"]"#).is_ok());
     }
