@@ -285,6 +285,8 @@ pub struct PlanLine {
     pub attainment: Option<Decimal>,
     /// Absent before the first generation.
     pub scores: Option<LineScores>,
+    /// Why the suggestion is what it is, in the response's
+    /// `Content-Language`; absent before the first generation.
     pub explanation: Option<cascade_core::explain::Explanation>,
     pub evidence: u64,
     /// Send back as `If-Match` to change the line.
@@ -721,8 +723,11 @@ pub struct MyTarget {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub attainment: Option<Decimal>,
     pub plan_status: PlanStatus,
+    /// Why the suggestion is what it is (为什么我的目标是这个数), in the
+    /// response's `Content-Language`.
     pub explanation: Option<cascade_core::explain::Explanation>,
-    /// Why the final target differs from the suggestion, in plain words.
+    /// Why the final target differs from the suggestion, in plain words and
+    /// the response's `Content-Language`; absent when it does not.
     pub adjustment: Option<String>,
 }
 

@@ -1,5 +1,7 @@
 //! Health and the company profile.
 
+use cascade_core::Period;
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,4 +25,14 @@ pub struct Company {
     pub currency: String,
     /// IANA time zone in which periods and business dates are counted.
     pub time_zone: String,
+    /// The company's language, `zh-CN` or `en`: what the server writes in
+    /// (plan explanations) when a request's `Accept-Language` asks for
+    /// neither, and what the app starts in.
+    #[cfg_attr(feature = "openapi", schema(example = "zh-CN", pattern = "^(zh-CN|en)$"))]
+    pub language: String,
+    /// Today's date in the company's time zone (not the server's, not the
+    /// browser's): the date business dates are compared with.
+    pub today: NaiveDate,
+    /// The fiscal quarter containing `today`, e.g. `2026-Q4`.
+    pub quarter: Period,
 }

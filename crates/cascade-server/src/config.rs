@@ -5,6 +5,8 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use cascade_core::explain::Lang;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 
 #[derive(Clone, Deserialize)]
@@ -102,6 +104,9 @@ pub struct CompanySettings {
     pub currency: String,
     /// IANA zone in which business dates and periods are counted.
     pub time_zone: String,
+    /// The language of the server's words (plan explanations) when a
+    /// request's `Accept-Language` names none it speaks: `zh-CN` or `en`.
+    pub language: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -148,6 +153,7 @@ max_connections = 8
 [company]
 currency = "CNY"
 time_zone = "Asia/Shanghai"
+language = "zh-CN"
 
 [log]
 level = "info"
@@ -164,6 +170,9 @@ max_failures_per_account = 5
 max_failures_per_client = 20
 throttle_window_secs = 900
 "#;
+
+/// The values `company.language` takes: the tags of [`Lang`].
+const SUPPORTED_LANGUAGES: [&str; 2] = ["zh-CN", "en"];
 
 /// Values given on the command line; they win over everything else.
 #[derive(Debug, Clone, Default)]
@@ -212,6 +221,9 @@ impl Settings {
         if self.company.time_zone.parse::<chrono_tz::Tz>().is_err() {
             return invalid("company.time_zone", "is not an IANA time zone (e.g. Asia/Shanghai)");
         }
+        if !SUPPORTED_LANGUAGES.contains(&self.company.language.as_str()) {
+            return invalid("company.language", "must be zh-CN or en");
+        }
         let c = &self.company.currency;
         if c.len() != 3 || !c.bytes().all(|b| b.is_ascii_uppercase()) {
             return invalid("company.currency", "must be a three-letter ISO 4217 code such as CNY");
@@ -244,6 +256,22 @@ impl Settings {
     pub fn time_zone(&self) -> chrono_tz::Tz {
         self.company.time_zone.parse().unwrap_or(chrono_tz::Asia::Shanghai)
     }
+
+    /// The company's language: what a request that asks for none it speaks gets.
+    pub fn language(&self) -> Lang {
+        Lang::from_tag(&self.company.language).unwrap_or(Lang::Zh)
+    }
+
+    /// Today's date in the company's time zone, the one every business date
+    /// and period is counted in (never the server's or the browser's).
+    pub fn today(&self) -> NaiveDate {
+        self.date_at(Utc::now())
+    }
+
+    /// The company's calendar date at `instant`.
+    pub fn date_at(&self, instant: DateTime<Utc>) -> NaiveDate {
+        instant.with_timezone(&self.time_zone()).date_naive()
+    }
 }
 
 /// Hides the password of a database URL.
@@ -270,6 +298,31 @@ mod tests {
         assert_eq!(s.server.port, 9000);
         assert_eq!(s.database.url, "sqlite::memory:");
         assert_eq!(s.company.time_zone, "Asia/Shanghai");
+        assert_eq!((s.company.language.as_str(), s.language()), ("zh-CN", Lang::Zh));
+    }
+
+    #[test]
+    fn the_company_language_is_zh_cn_or_en() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("c.toml");
+        std::fs::write(&f, "[company]\nlanguage = \"en\"\n").unwrap();
+        assert_eq!(Settings::load(Some(&f), &Overrides::default()).unwrap().language(), Lang::En);
+        for bad in ["fr", "zh", "EN", ""] {
+            std::fs::write(&f, format!("[company]\nlanguage = \"{bad}\"\n")).unwrap();
+            let e = Settings::load(Some(&f), &Overrides::default()).unwrap_err().to_string();
+            assert!(e.contains("company.language") && e.contains("zh-CN or en"), "{bad}: {e}");
+        }
+        assert_eq!(SUPPORTED_LANGUAGES.map(|t| Lang::from_tag(t).map(Lang::tag)), [Some("zh-CN"), Some("en")]);
+    }
+
+    #[test]
+    fn today_is_counted_in_the_company_zone() {
+        let mut s = Settings::load(None, &Overrides::default()).unwrap();
+        // 2026-12-31 17:30 UTC is already 2027-01-01 in Shanghai, still 2026 in New York.
+        let instant = DateTime::parse_from_rfc3339("2026-12-31T17:30:00Z").unwrap().with_timezone(&Utc);
+        assert_eq!(s.date_at(instant), NaiveDate::from_ymd_opt(2027, 1, 1).unwrap());
+        s.company.time_zone = "America/New_York".into();
+        assert_eq!(s.date_at(instant), NaiveDate::from_ymd_opt(2026, 12, 31).unwrap());
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod demo;
 pub mod error;
 pub mod extract;
 pub mod imports;
+pub mod lang;
 pub mod openapi;
 pub mod planning;
 pub mod routes;

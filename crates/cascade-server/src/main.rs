@@ -154,10 +154,6 @@ async fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn Store>> {
     Ok(store)
 }
 
-fn today_in(settings: &Settings) -> NaiveDate {
-    chrono::Utc::now().with_timezone(&settings.time_zone()).date_naive()
-}
-
 async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
     match command {
         Command::Serve { demo_if_empty, .. } => {
@@ -168,7 +164,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             }
             if demo_if_empty && demo::is_empty(store.as_ref()).await? {
                 tracing::info!("empty database: seeding the demo company");
-                demo::seed(store.clone(), cascade_demo::DemoConfig { scale: 1, today: today_in(&settings) }).await?;
+                demo::seed(store.clone(), cascade_demo::DemoConfig { scale: 1, today: settings.today() }).await?;
             }
             let app = Application::build_with_store(settings.clone(), store).context("starting the server")?;
             tracing::info!("Cascade is serving on http://{}:{}/ (API docs: /api/docs/)", settings.server.host, app.port());
@@ -187,11 +183,9 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::SUCCESS);
             }
             let started = std::time::Instant::now();
-            let s = demo::seed(
-                store.clone(),
-                cascade_demo::DemoConfig { scale, today: today.unwrap_or_else(|| today_in(&settings)) },
-            )
-            .await?;
+            let s =
+                demo::seed(store.clone(), cascade_demo::DemoConfig { scale, today: today.unwrap_or_else(|| settings.today()) })
+                    .await?;
             store.close().await;
             println!(
                 "demo company seeded in {:.1}s: {} org units, {} reps, {} users, {} customers, {} opportunities, {} visits, {} sales records, {} plans",

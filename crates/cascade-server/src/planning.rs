@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use cascade_api_types as api;
 use cascade_core::allocation::{split, ChildInput, Factor, Line, Split, SplitError, SplitRule, Weights};
 use cascade_core::band::{band_range, BandError, MAX_BAND_PERCENT};
-use cascade_core::explain::{yuan, Explanation};
+use cascade_core::explain::{yuan, Explanation, Lang};
 use cascade_core::scores::{capability_weight, expected_value};
 use cascade_core::{FunnelStage, Money, Period};
 use std::collections::HashSet;
@@ -309,8 +309,8 @@ pub fn parse_stored(l: &LineRecord) -> Option<Stored> {
     serde_json::from_str(&l.explanation).ok()
 }
 
-/// The explanation of a stored line in plain words.
-pub fn explanation(stored: &Stored, name: &str) -> Explanation {
+/// The explanation of a stored line in plain words, in `lang`.
+pub fn explanation(stored: &Stored, name: &str, lang: Lang) -> Explanation {
     let s = Split {
         lines: Vec::new(),
         weights_used: stored.weights_used,
@@ -318,10 +318,11 @@ pub fn explanation(stored: &Stored, name: &str) -> Explanation {
         ignored: stored.ignored.clone(),
         even: stored.even,
     };
-    cascade_core::explain::explain(name, &stored.line, &s, &stored.rule, stored.total, stored.siblings)
+    cascade_core::explain::explain(name, &stored.line, &s, &stored.rule, stored.total, stored.siblings, lang)
 }
 
-pub fn to_api_line(plan: &api::Plan, l: &LineRecord, achieved: i64) -> api::PlanLine {
+/// A stored line as the API shows it, its explanation written in `lang`.
+pub fn to_api_line(plan: &api::Plan, l: &LineRecord, achieved: i64, lang: Lang) -> api::PlanLine {
     let (min, max) = band_range(l.suggested_fen, plan.band_percent);
     let stored = parse_stored(l);
     let achieved = achieved + l.achieved_credit_fen;
@@ -353,7 +354,7 @@ pub fn to_api_line(plan: &api::Plan, l: &LineRecord, achieved: i64) -> api::Plan
             priority_share: s.line.priority_share.round_dp(6),
             composite: s.line.composite.round_dp(6),
         }),
-        explanation: stored.as_ref().map(|s| explanation(s, &l.name)),
+        explanation: stored.as_ref().map(|s| explanation(s, &l.name, lang)),
         evidence: l.evidence,
         version: l.version,
         updated_at: l.updated_at,

@@ -60,15 +60,64 @@ async fn health_readiness_and_company(app: TestApp) {
     assert_eq!(r.status().as_u16(), 401);
     assert!(r.headers().get("www-authenticate").is_some());
     seed(&app).await;
+    let before = today_in(chrono_tz::Asia::Shanghai);
     let (_, v) = app.get("/api/v1/company").await;
+    let after = today_in(chrono_tz::Asia::Shanghai);
     assert_eq!(
-        (v["name"].as_str(), v["currency"].as_str(), v["time_zone"].as_str()),
-        (Some("华康医疗"), Some("CNY"), Some("Asia/Shanghai"))
+        (v["name"].as_str(), v["currency"].as_str(), v["time_zone"].as_str(), v["language"].as_str()),
+        (Some("华康医疗"), Some("CNY"), Some("Asia/Shanghai"), Some("zh-CN"))
     );
+    assert_today_and_quarter(&v, before, after);
     let (s, v) = app.get("/api/v1/periods?year=2026&kind=quarter").await;
     assert_eq!(s, 200);
     assert_eq!(v.as_array().unwrap().len(), 4);
     assert_eq!(v[1]["start"], "2026-04-01");
+}
+
+/// Today's date in `zone`, as a test computes it independently of the server.
+fn today_in(zone: chrono_tz::Tz) -> chrono::NaiveDate {
+    chrono::Utc::now().with_timezone(&zone).date_naive()
+}
+
+/// `today` is one of the dates the test saw around the request (a midnight
+/// may fall in between), and `quarter` is the quarter holding it.
+fn assert_today_and_quarter(company: &Value, before: chrono::NaiveDate, after: chrono::NaiveDate) {
+    use chrono::Datelike;
+    let today: chrono::NaiveDate = company["today"].as_str().expect("today").parse().expect("a date");
+    assert!(today == before || today == after, "today {today}, expected {before} or {after}");
+    let quarter = format!("{}-Q{}", today.year(), (today.month() - 1) / 3 + 1);
+    assert_eq!(company["quarter"].as_str(), Some(quarter.as_str()), "{company}");
+}
+
+mod company_settings {
+    #[tokio::test]
+    async fn sqlite() {
+        super::the_company_speaks_its_language_and_counts_days_in_its_zone(super::Backend::Sqlite).await
+    }
+    #[tokio::test]
+    async fn postgres() {
+        super::the_company_speaks_its_language_and_counts_days_in_its_zone(super::Backend::Postgres).await
+    }
+}
+
+/// A company on Kiritimati (UTC+14, a calendar day ahead of UTC for 14
+/// hours of every day) that works in English: `GET /company` answers with
+/// its date and quarter, not the server's.
+async fn the_company_speaks_its_language_and_counts_days_in_its_zone(backend: Backend) {
+    let app = TestApp::spawn_with(backend, |s| {
+        s.company.time_zone = "Pacific/Kiritimati".into();
+        s.company.language = "en".into();
+    })
+    .await;
+    let before = today_in(chrono_tz::Pacific::Kiritimati);
+    let (s, v) = app.get("/api/v1/company").await;
+    let after = today_in(chrono_tz::Pacific::Kiritimati);
+    assert_eq!(s, 200, "{v}");
+    assert_eq!((v["time_zone"].as_str(), v["language"].as_str()), (Some("Pacific/Kiritimati"), Some("en")));
+    assert_today_and_quarter(&v, before, after);
+    // The periods listed by default are this year's in the company's zone too.
+    let (_, periods) = app.get("/api/v1/periods?kind=year").await;
+    assert_eq!(periods[0]["key"].as_str(), v["today"].as_str().map(|d| &d[..4]), "{periods}");
 }
 
 async fn org_tree_over_http(app: TestApp) {

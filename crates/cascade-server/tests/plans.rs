@@ -7,7 +7,7 @@ mod common;
 
 use cascade_core::Role;
 use cascade_store::Backend;
-use common::{fields, read, TestApp};
+use common::{fields, read, two_regions, TestApp};
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -18,7 +18,7 @@ macro_rules! both {
     };
 }
 
-both!(planning_end_to_end);
+both!(planning_end_to_end, explanations_come_in_the_language_asked_for);
 
 struct Call<'a> {
     app: &'a TestApp,
@@ -382,4 +382,138 @@ async fn planning_end_to_end(app: TestApp) {
     assert_eq!(s, 200, "{fr}");
     assert_eq!((fr["unit"]["responses"].clone(), fr["unit"]["mean"].clone()), (json!(1), json!("8")));
     assert_eq!(fr["distribution"][8], 1);
+}
+
+/// `GET path` as `client` with an optional `Accept-Language`: status,
+/// `Content-Language`, `Vary` and body.
+async fn in_language(
+    app: &TestApp,
+    client: &reqwest::Client,
+    path: &str,
+    accept: Option<&str>,
+) -> (u16, Option<String>, Option<String>, Value) {
+    let mut r = client.get(app.url(path));
+    if let Some(a) = accept {
+        r = r.header("Accept-Language", a);
+    }
+    let resp = r.send().await.expect("request");
+    let header = |name: &str| resp.headers().get(name).map(|v| v.to_str().unwrap().to_owned());
+    let (language, vary) = (header("content-language"), header("vary"));
+    let (s, v) = read(resp).await;
+    (s, language, vary, v)
+}
+
+fn has_chinese(text: &str) -> bool {
+    text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+/// Every sentence of an explanation.
+fn sentences(e: &Value) -> Vec<String> {
+    let mut all = vec![e["summary"].as_str().unwrap().to_owned()];
+    all.extend(e["reasons"].as_array().unwrap().iter().map(|r| r["text"].as_str().unwrap().to_owned()));
+    all.extend(e["notes"].as_array().unwrap().iter().map(|n| n.as_str().unwrap().to_owned()));
+    all
+}
+
+/// A rep reads why their target is what it is in the company's language
+/// (zh-CN) unless `Accept-Language` asks for English; the answer says which
+/// in `Content-Language`. The same holds for plan lines and the line a
+/// manager adjusts.
+async fn explanations_come_in_the_language_asked_for(app: TestApp) {
+    let fx = two_regions(&app).await;
+    // HQ and the region approved, the province plan still a draft to adjust.
+    let mut plan = 0;
+    for (unit, total, steps) in [
+        (app.hq, Some("1000000.00"), &["generate", "submit", "approve"][..]),
+        (fx.ra, None, &["generate", "submit", "approve"][..]),
+        (fx.pa, None, &["generate"][..]),
+    ] {
+        let mut body = json!({"unit_id": unit, "period": "2026-Q4"});
+        if let Some(t) = total {
+            body["total"] = json!(t);
+        }
+        let (s, p) = app.post("/api/v1/plans", body).await;
+        assert_eq!(s, 201, "{p}");
+        plan = p["id"].as_i64().unwrap();
+        let mut version = p["version"].as_i64().unwrap();
+        for step in steps {
+            let r =
+                app.client.post(app.url(&format!("/api/v1/plans/{plan}/{step}"))).header("If-Match", format!("\"{version}\""));
+            let (s, p) = read(r.send().await.unwrap()).await;
+            assert_eq!(s, 200, "{step}: {p}");
+            version = p["version"].as_i64().unwrap();
+        }
+    }
+    app.add_user("rep.zhang", Role::Rep, fx.pa, Some(fx.ea)).await;
+    let rep = app.login("rep.zhang").await;
+    let target = format!("/api/v1/reps/{}/target?period=2026-Q4", fx.ea);
+
+    // No Accept-Language: the company's language, Chinese.
+    let (s, language, vary, zh) = in_language(&app, &rep, &target, None).await;
+    assert_eq!((s, language.as_deref()), (200, Some("zh-CN")), "{zh}");
+    assert!(vary.is_some_and(|v| v.contains("Accept-Language")));
+    let summary = zh["explanation"]["summary"].as_str().unwrap();
+    assert!(summary.starts_with("张三：建议目标 ¥"), "{summary}");
+    assert!(summary.contains("占团队目标 ¥"), "{summary}");
+    assert!(sentences(&zh["explanation"]).iter().all(|t| has_chinese(t)), "{zh}");
+    assert!(!zh["explanation"]["reasons"].as_array().unwrap().is_empty(), "{zh}");
+
+    // English when asked, by any English tag or by preference order.
+    for accept in ["en", "en-US,en;q=0.9,zh-CN;q=0.8", "zh;q=0.1, en-GB"] {
+        let (s, language, _, en) = in_language(&app, &rep, &target, Some(accept)).await;
+        assert_eq!((s, language.as_deref()), (200, Some("en")), "{accept}: {en}");
+        let summary = en["explanation"]["summary"].as_str().unwrap();
+        assert!(summary.starts_with("张三: suggested target ¥"), "{summary}");
+        assert!(summary.contains("of the team's ¥"), "{summary}");
+        assert!(sentences(&en["explanation"])[1..].iter().all(|t| !has_chinese(t)), "{en}");
+        // Only the words change: the figures are the same.
+        assert_eq!((&en["final"], &en["suggested"]), (&zh["final"], &zh["suggested"]));
+        let figures = |v: &Value| {
+            v["explanation"]["reasons"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| (r["factor"].clone(), r["weight_percent"].clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(figures(&en), figures(&zh));
+    }
+    // A language Cascade does not speak, or a Chinese tag: Chinese.
+    for accept in ["fr-FR", "zh-Hans", "*"] {
+        let (_, language, _, _) = in_language(&app, &rep, &target, Some(accept)).await;
+        assert_eq!(language.as_deref(), Some("zh-CN"), "{accept}");
+    }
+
+    // Plan lines follow the same rule.
+    let lines = format!("/api/v1/plans/{plan}/lines");
+    let (s, language, _, zh_lines) = in_language(&app, &app.client, &lines, None).await;
+    assert_eq!((s, language.as_deref()), (200, Some("zh-CN")));
+    assert!(zh_lines.as_array().unwrap().iter().all(|l| has_chinese(l["explanation"]["summary"].as_str().unwrap())));
+    let (_, language, _, en_lines) = in_language(&app, &app.client, &lines, Some("en")).await;
+    assert_eq!(language.as_deref(), Some("en"));
+    assert!(en_lines[0]["explanation"]["summary"].as_str().unwrap().contains(": suggested target ¥"), "{en_lines}");
+
+    // A manager raises the line with a reason; the rep reads how and why.
+    let line = zh_lines.as_array().unwrap().iter().find(|l| l["rep_id"] == fx.ea).unwrap().clone();
+    let raised = fen(&line["suggested"]) + 10_000;
+    let why = "中山一院设备更新提前到本季度";
+    let r = app
+        .client
+        .patch(app.url(&format!("/api/v1/plans/{plan}/lines/{}", line["id"])))
+        .header("If-Match", format!("\"{}\"", line["version"]))
+        .header("Accept-Language", "en")
+        .json(&json!({"final": format!("{}.{:02}", raised / 100, raised % 100), "reason": why}));
+    let resp = r.send().await.unwrap();
+    assert_eq!(resp.headers().get("content-language").map(|v| v.to_str().unwrap().to_owned()).as_deref(), Some("en"));
+    let (s, patched) = read(resp).await;
+    assert_eq!(s, 200, "{patched}");
+    assert!(patched["explanation"]["summary"].as_str().unwrap().contains("suggested target"), "{patched}");
+    let (_, _, _, zh) = in_language(&app, &rep, &target, None).await;
+    let adjustment = zh["adjustment"].as_str().unwrap();
+    assert!(adjustment.starts_with("经理将你的目标从建议的 ¥") && adjustment.contains("上调"), "{adjustment}");
+    assert!(adjustment.ends_with(&format!("：{why}")), "{adjustment}");
+    let (_, _, _, en) = in_language(&app, &rep, &target, Some("en")).await;
+    let adjustment = en["adjustment"].as_str().unwrap();
+    assert!(adjustment.starts_with("Your manager raised your target"), "{adjustment}");
+    assert!(adjustment.ends_with(&format!(": {why}")), "{adjustment}");
 }

@@ -151,7 +151,7 @@ async fn authenticate(req: HttpRequest) -> Result<Caller, ApiError> {
     let token = bearer(&req)?;
     let ip = client_ip(&req);
     if token.starts_with(tokens::API_TOKEN_PREFIX) {
-        let today = chrono::Utc::now().with_timezone(&state.settings.time_zone()).date_naive();
+        let today = state.settings.today();
         let found = state.store.api_token_principal(&tokens::token_hash(&token), today).await?;
         let t = found.ok_or_else(|| ApiError::Unauthorized("the API token is unknown, revoked or expired".to_owned()))?;
         if !t.issuer.active {

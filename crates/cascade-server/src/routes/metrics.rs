@@ -21,6 +21,7 @@ use crate::auth::Caller;
 use crate::error::docs::{BadInput, BadQuery, Conflict, NotFound};
 use crate::error::{ApiError, Errors};
 use crate::extract::{Json, Query};
+use crate::lang::{AcceptLanguage, RequestLang};
 use crate::planning::{ratio, spread, to_api_line};
 use crate::state::AppState;
 use crate::validate;
@@ -217,25 +218,35 @@ pub struct MyTargetQuery {
 }
 
 /// A rep's target for a period — "my target" for a rep, who may ask only
-/// about themselves — with why it is what it is in plain words and, when a
-/// manager changed it, how and why.
-#[utoipa::path(tag = "metrics", security(("bearer" = ["plans.read"])), params(("id" = i64, Path), MyTargetQuery), responses((status = 200, body = MyTarget), NotFound, BadQuery))]
+/// about themselves — with why it is what it is in plain words (为什么我的
+/// 目标是这个数) and, when a manager changed it, how and why: in the
+/// language `Accept-Language` asks for, else the company's.
+#[utoipa::path(
+    tag = "metrics", security(("bearer" = ["plans.read"])),
+    params(("id" = i64, Path), MyTargetQuery, AcceptLanguage),
+    responses(
+        (status = 200, body = MyTarget, headers(("Content-Language" = String, description = "The language of `explanation` and `adjustment`: `zh-CN` or `en`"))),
+        NotFound, BadQuery
+    )
+)]
 #[get("/reps/{id}/target")]
 pub async fn get_rep_target(
     state: web::Data<AppState>,
     caller: Caller,
+    lang: RequestLang,
     id: web::Path<i64>,
     q: Query<MyTargetQuery>,
-) -> Result<web::Json<MyTarget>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::PlansRead)?;
     let rep = state.store.get_rep(&caller.scope, *id).await?.id;
     let (rec, line) = state.store.rep_line(rep, q.0.period).await?.ok_or(ApiError::NotFound("target"))?;
     let facts = state.store.facts(&rec.unit_path, rec.plan.period, rec.plan.product_line_id, false).await?;
     let got = crate::planning::achieved_by_key(&rec, &facts).get(&rep).copied().unwrap_or(0);
-    let api_line = to_api_line(&rec.plan, &line, got);
-    let adjustment = (line.final_fen != line.suggested_fen)
-        .then(|| cascade_core::explain::adjustment(line.suggested_fen, line.final_fen, line.reason.as_deref().unwrap_or("")));
-    Ok(web::Json(MyTarget {
+    let api_line = to_api_line(&rec.plan, &line, got, lang.0);
+    let adjustment = (line.final_fen != line.suggested_fen).then(|| {
+        cascade_core::explain::adjustment(line.suggested_fen, line.final_fen, line.reason.as_deref().unwrap_or(""), lang.0)
+    });
+    Ok(lang.ok().json(MyTarget {
         rep_id: rep,
         period: rec.plan.period,
         plan_id: rec.plan.id,

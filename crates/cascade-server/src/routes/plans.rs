@@ -32,6 +32,7 @@ use crate::auth::Caller;
 use crate::error::docs::{BadInput, BadQuery, Conflict, NotFound, Stale};
 use crate::error::{ApiError, Errors};
 use crate::extract::{Json, Query};
+use crate::lang::{AcceptLanguage, RequestLang};
 use crate::openapi::FileBytes;
 use crate::planning::*;
 use crate::state::AppState;
@@ -361,19 +362,30 @@ pub async fn generate_plan(
 }
 
 /// The plan's lines with suggestion, band, final value, achievement and
-/// the explanation of each. A rep sees only their own line.
-#[utoipa::path(tag = "plans", security(("bearer" = ["plans.read"])), params(("id" = i64, Path)), responses((status = 200, body = Vec<PlanLine>), NotFound))]
+/// the explanation of each, in the language `Accept-Language` asks for
+/// (else the company's). A rep sees only their own line.
+#[utoipa::path(
+    tag = "plans", security(("bearer" = ["plans.read"])),
+    params(("id" = i64, Path), AcceptLanguage),
+    responses(
+        (status = 200, body = Vec<PlanLine>, headers(("Content-Language" = String, description = "The explanations' language: `zh-CN` or `en`"))),
+        NotFound
+    )
+)]
 #[get("/plans/{id}/lines")]
 pub async fn list_plan_lines(
     state: web::Data<AppState>,
     caller: Caller,
+    lang: RequestLang,
     id: web::Path<i64>,
-) -> Result<web::Json<Vec<PlanLine>>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::PlansRead)?;
     let rec = load(&state, &caller, *id).await?;
     let rows = state.store.plan_lines(&caller.scope, rec.plan.id).await?;
     let got = achieved(&state, &rec).await?;
-    Ok(web::Json(rows.iter().map(|l| to_api_line(&rec.plan, l, got.get(&line_key(l)).copied().unwrap_or(0))).collect()))
+    let lines: Vec<PlanLine> =
+        rows.iter().map(|l| to_api_line(&rec.plan, l, got.get(&line_key(l)).copied().unwrap_or(0), lang.0)).collect();
+    Ok(lang.ok().json(lines))
 }
 
 async fn line_of(state: &AppState, rec: &PlanRecord, line_id: i64) -> Result<LineRecord, ApiError> {
@@ -383,17 +395,23 @@ async fn line_of(state: &AppState, rec: &PlanRecord, line_id: i64) -> Result<Lin
 /// Adjust a line within its band: a new final value (a whole number of
 /// rounding units) needs a reason of at least 10 characters; `pinned:
 /// false` returns it to the suggestion. `If-Match` is the line's version.
+/// The line comes back with its explanation in the language
+/// `Accept-Language` asks for (else the company's).
 #[utoipa::path(
     tag = "plans", security(("bearer" = ["plans.write"])),
-    params(("id" = i64, Path), ("line_id" = i64, Path), IfMatch),
+    params(("id" = i64, Path), ("line_id" = i64, Path), IfMatch, AcceptLanguage),
     request_body = LinePatch,
-    responses((status = 200, body = PlanLine, headers(("ETag" = String))), BadInput, NotFound, Conflict, Stale)
+    responses(
+        (status = 200, body = PlanLine, headers(("ETag" = String), ("Content-Language" = String, description = "The explanation's language: `zh-CN` or `en`"))),
+        BadInput, NotFound, Conflict, Stale
+    )
 )]
 #[patch("/plans/{id}/lines/{line_id}")]
 pub async fn adjust_plan_line(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
+    lang: RequestLang,
     path: web::Path<(i64, i64)>,
     body: Json<LinePatch>,
 ) -> Result<HttpResponse, ApiError> {
@@ -462,9 +480,9 @@ pub async fn adjust_plan_line(
     state.store.write_plans(&[write], &[], &actor(&caller)).await?;
     let after = line_of(&state, &rec, line_id).await?;
     let got = achieved(&state, &rec).await?;
-    let body = to_api_line(&rec.plan, &after, got.get(&line_key(&after)).copied().unwrap_or(0));
+    let body = to_api_line(&rec.plan, &after, got.get(&line_key(&after)).copied().unwrap_or(0), lang.0);
     caller.audit(&state, "adjust", "plan_line", line_id, Some(&line.final_fen), Some(&after.final_fen)).await;
-    Ok(HttpResponse::Ok().insert_header(etag(after.version)).json(body))
+    Ok(lang.ok().insert_header(etag(after.version)).json(body))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -48,16 +48,21 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
     Ok(HttpResponse::Ok().json(health(&state)))
 }
 
-/// The company: the org tree's root and the currency and time zone of every figure.
+/// The company: the org tree's root, the currency and time zone of every
+/// figure, its language, and today's date and quarter in its time zone.
 #[utoipa::path(tag = "system", security(("bearer" = [])), responses((status = 200, body = Company)))]
 #[get("/company")]
 pub async fn get_company(_caller: Caller, state: web::Data<AppState>) -> Result<web::Json<Company>, ApiError> {
     let root = state.store.root_org_unit().await?;
+    let today = state.settings.today();
     Ok(web::Json(Company {
         name: root.as_ref().map(|r| r.name.clone()),
         root_unit_id: root.map(|r| r.id),
         currency: state.settings.company.currency.clone(),
         time_zone: state.settings.company.time_zone.clone(),
+        language: state.settings.language().tag().to_owned(),
+        today,
+        quarter: Period::containing(today, PeriodKind::Quarter),
     }))
 }
 
@@ -89,7 +94,7 @@ pub async fn list_periods(
 ) -> Result<web::Json<Vec<PeriodInfo>>, ApiError> {
     let year = match q.0.year {
         Some(y) => y,
-        None => chrono::Datelike::year(&chrono::Utc::now().with_timezone(&state.settings.time_zone()).date_naive()),
+        None => chrono::Datelike::year(&state.settings.today()),
     };
     let y = Period::parse(&year.to_string()).map_err(|e| ApiError::invalid("year", e.to_string()))?;
     let mut all = vec![y];

@@ -31,12 +31,19 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn(backend: Backend) -> TestApp {
+        Self::spawn_with(backend, |_| {}).await
+    }
+
+    /// Like [`TestApp::spawn`], with settings changed by `configure` first
+    /// (e.g. another company time zone or language).
+    pub async fn spawn_with(backend: Backend, configure: impl FnOnce(&mut Settings)) -> TestApp {
         let db = TestDb::new(backend).await;
         let mut settings =
             Settings::load(None, &Overrides { database_url: Some(db.url.clone()), port: Some(0) }).expect("settings");
         settings.server.static_dir = "/nonexistent".into();
         settings.server.max_import_bytes = 1024 * 1024;
         settings.server.work_dir = std::env::temp_dir().join("cascade-test-uploads");
+        configure(&mut settings);
         let app = Application::build_with_store(settings, db.store.clone()).expect("server binds");
         let base = format!("http://127.0.0.1:{}", app.port());
         tokio::spawn(app.run_until_stopped());
