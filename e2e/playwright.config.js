@@ -46,12 +46,12 @@ module.exports = defineConfig({
       use: { ...chromium, viewport: { width: 1280, height: 800 } },
     },
     {
-      // Most users open Cascade inside DingTalk on a phone.
+      // Most users open Cascade inside DingTalk on a phone (375 × 667).
       name: 'mobile',
       use: {
         ...devices['Pixel 7'],
         ...chromium,
-        viewport: { width: 390, height: 844 },
+        viewport: { width: 375, height: 667 },
         userAgent: `${devices['Pixel 7'].userAgent} AliApp(DingTalk/7.6.0) DingTalk(7.6.0) Language/zh_CN`,
       },
     },

@@ -20,10 +20,13 @@ class TargetCard {
   }
 }
 
-/** The quarter the browser is in, as the API spells periods (2026-Q4). */
-function thisQuarter() {
-  const now = new Date();
-  return `${now.getFullYear()}-Q${Math.floor(now.getMonth() / 3) + 1}`;
+/**
+ * The company's current quarter (2026-Q4), from the server: the page takes
+ * it from there, never from the browser's clock.
+ * @param {import('@playwright/test').APIRequestContext} request
+ */
+async function companyQuarter(request, user) {
+  return (await apiGet(request, user, '/api/v1/company')).quarter;
 }
 
 /** "1234567.8" (the API's money) → "¥1,234,567.80", as the page writes it. */
@@ -31,6 +34,22 @@ function yuan(amount) {
   const [whole, frac = ''] = String(amount).replace('-', '').split('.');
   const sign = String(amount).startsWith('-') ? '-' : '';
   return `${sign}¥${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${(frac + '00').slice(0, 2)}`;
+}
+
+/**
+ * "1234567.8" (the API's money) → "¥123.46 万", as a Chinese headline writes
+ * it: to two decimals of 万, halves away from zero.
+ */
+function wan(amount) {
+  const text = String(amount);
+  const sign = text.startsWith('-') ? '-' : '';
+  const [whole, frac = ''] = text.replace('-', '').split('.');
+  const fen = BigInt(whole) * 100n + BigInt((frac + '00').slice(0, 2));
+  let hundredths = fen / 10000n;
+  if ((fen % 10000n) * 2n >= 10000n) hundredths += 1n;
+  const w = (hundredths / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const f = (hundredths % 100n).toString().padStart(2, '0');
+  return `${hundredths === 0n ? '' : sign}¥${w}.${f} 万`;
 }
 
 /**
@@ -44,4 +63,4 @@ async function apiGet(request, user, path) {
   return response.json();
 }
 
-module.exports = { TargetCard, thisQuarter, yuan, apiGet };
+module.exports = { TargetCard, companyQuarter, yuan, wan, apiGet };

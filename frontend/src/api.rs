@@ -9,7 +9,10 @@
 //! refuses the refresh token too, the session is over: it is cleared and the
 //! app falls back to the sign-in page.
 
-use cascade_api_types::{AttainmentReport, Company, Health, LoginRequest, Me, MyTarget, Password, RefreshRequest, TokenResponse};
+use cascade_api_types::{
+    AttainmentReport, Company, Health, LoginRequest, Me, MyTarget, OrgUnitPage, Password, Plan, PlanLine, PlanPage, PlanStatus,
+    RefreshRequest, TokenResponse,
+};
 use futures_util::lock::Mutex;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
@@ -25,14 +28,19 @@ pub const LOGOUT_PATH: &str = "/api/v1/auth/logout";
 pub const ME_PATH: &str = "/api/v1/auth/me";
 pub const MY_TARGET_PATH: &str = "/api/v1/reps/{id}/target";
 pub const ATTAINMENT_PATH: &str = "/api/v1/metrics/attainment";
+pub const ORG_UNITS_PATH: &str = "/api/v1/org-units";
+pub const PLANS_PATH: &str = "/api/v1/plans";
+pub const PLAN_PATH: &str = "/api/v1/plans/{id}";
+pub const PLAN_LINES_PATH: &str = "/api/v1/plans/{id}/lines";
 
 const ACCEPT: &str = "application/json, application/problem+json";
 
 /// Why a request gave no usable value. Each variant keeps the method and
-/// path so that a screenshot of the error tells which call failed.
+/// path so that a screenshot of the error tells which call failed. `Display`
+/// is for the console; a person reads `catalogue::api_error`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ApiError {
-    #[error("无法连接服务器 / Cannot reach the server: {reason} · {method} {path}")]
+    #[error("cannot reach the server: {reason} · {method} {path}")]
     Network { method: &'static str, path: &'static str, reason: String },
     #[error("{message} · {method} {path}")]
     Status {
@@ -45,10 +53,10 @@ pub enum ApiError {
         /// Seconds from a `Retry-After` header (429, 503).
         retry_after: Option<u64>,
     },
-    #[error("响应格式不正确 / Unexpected response: {reason} · {method} {path}")]
+    #[error("unexpected response: {reason} · {method} {path}")]
     Decode { method: &'static str, path: &'static str, reason: String },
     /// The session ended (refused refresh token) while the call was made.
-    #[error("登录已过期，请重新登录 / Your session has ended, please sign in again")]
+    #[error("the session has ended")]
     SignedOut,
 }
 
@@ -92,6 +100,49 @@ pub async fn get_attainment(auth: Auth, unit_id: i64, period: &str) -> Result<At
     authed_get_url(auth, ATTAINMENT_PATH, &format!("{ATTAINMENT_PATH}?unit_id={unit_id}&period={period}")).await
 }
 
+/// Which plans a list shows; `None` is "any".
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PlanFilter {
+    pub period: Option<String>,
+    pub unit_id: Option<i64>,
+    pub status: Option<PlanStatus>,
+}
+
+impl PlanFilter {
+    /// The query string of `GET /plans`: one page of the most the server
+    /// gives (a company has one plan per unit, period and product line).
+    pub fn query(&self) -> String {
+        let mut query = vec!["limit=500".to_owned()];
+        if let Some(period) = &self.period {
+            query.push(format!("period={period}"));
+        }
+        if let Some(unit) = self.unit_id {
+            query.push(format!("unit_id={unit}"));
+        }
+        if let Some(status) = self.status {
+            query.push(format!("status={}", status.as_str()));
+        }
+        query.join("&")
+    }
+}
+
+/// The units in the caller's scope (one page of the most the server gives).
+pub async fn list_org_units(auth: Auth) -> Result<OrgUnitPage, ApiError> {
+    authed_get_url(auth, ORG_UNITS_PATH, &format!("{ORG_UNITS_PATH}?limit=500")).await
+}
+
+pub async fn list_plans(auth: Auth, filter: PlanFilter) -> Result<PlanPage, ApiError> {
+    authed_get_url(auth, PLANS_PATH, &format!("{PLANS_PATH}?{}", filter.query())).await
+}
+
+pub async fn get_plan(auth: Auth, id: i64) -> Result<Plan, ApiError> {
+    authed_get_url(auth, PLAN_PATH, &PLAN_PATH.replace("{id}", &id.to_string())).await
+}
+
+pub async fn list_plan_lines(auth: Auth, plan_id: i64) -> Result<Vec<PlanLine>, ApiError> {
+    authed_get_url(auth, PLAN_LINES_PATH, &PLAN_LINES_PATH.replace("{id}", &plan_id.to_string())).await
+}
+
 /// Signs in. The caller keeps the session (see [`Auth::set`]).
 pub async fn login(username: &str, password: &str) -> Result<Session, LoginError> {
     let body = LoginRequest { username: username.trim().to_owned(), password: Password(password.to_owned()) };
@@ -133,7 +184,11 @@ pub async fn authed_get_url<T: DeserializeOwned>(auth: Auth, path: &'static str,
 }
 
 async fn send_authed_get(path: &'static str, url: &str, access_token: &str) -> Result<Response, ApiError> {
-    let request = Request::get(url).header("Accept", ACCEPT).header("Authorization", &bearer(access_token));
+    // The server writes explanations in the language asked for.
+    let request = Request::get(url)
+        .header("Accept", ACCEPT)
+        .header("Accept-Language", crate::i18n::current().tag())
+        .header("Authorization", &bearer(access_token));
     send("GET", path, request).await
 }
 
@@ -209,26 +264,24 @@ async fn status_error(method: &'static str, path: &'static str, response: Respon
     }
 }
 
-/// Why signing in failed, in the words the sign-in page shows.
+/// Why signing in failed (`catalogue::login_error` words it).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LoginError {
-    /// 401: wrong username or password, or the server's own words when it
-    /// has something else to say.
-    #[error("{0}")]
-    Refused(String),
+    /// 401: wrong username or password (`None`), or the server's own words
+    /// when it has something else to say (an account matter).
+    #[error("refused: {0:?}")]
+    Refused(Option<String>),
     /// 429: too many attempts; come back after this many seconds, if said.
-    #[error("{}", too_many_attempts(*.retry_after, .detail.as_deref()))]
+    #[error("too many attempts (retry after {retry_after:?} s)")]
     TooManyAttempts { retry_after: Option<u64>, detail: Option<String> },
     #[error(transparent)]
     Other(ApiError),
 }
 
-pub const WRONG_CREDENTIALS: &str = "用户名或密码错误 / Wrong username or password";
-
 impl From<ApiError> for LoginError {
     fn from(error: ApiError) -> Self {
         match error {
-            ApiError::Status { status: 401, detail, .. } => LoginError::Refused(refused_in_words(detail)),
+            ApiError::Status { status: 401, detail, .. } => LoginError::Refused(account_matter(detail)),
             ApiError::Status { status: 429, detail, retry_after, .. } => LoginError::TooManyAttempts { retry_after, detail },
             other => LoginError::Other(other),
         }
@@ -246,37 +299,10 @@ impl LoginError {
 }
 
 /// The server says "wrong username or password" in English for a 401; the
-/// page says it in both languages. Any other detail (an account matter the
-/// page cannot know about) is shown as the server words it.
-fn refused_in_words(detail: Option<String>) -> String {
-    match detail {
-        Some(detail) if !detail.trim().eq_ignore_ascii_case("wrong username or password") => detail,
-        _ => WRONG_CREDENTIALS.to_owned(),
-    }
-}
-
-fn too_many_attempts(retry_after: Option<u64>, detail: Option<&str>) -> String {
-    match (retry_after, detail) {
-        (Some(seconds), _) => {
-            let (zh, en) = wait_in_words(seconds);
-            format!("尝试次数过多，请 {zh}后再试 / Too many attempts: please wait {en} and try again")
-        }
-        (None, Some(detail)) => detail.to_owned(),
-        (None, None) => "尝试次数过多，请稍后再试 / Too many attempts: please try again later".to_owned(),
-    }
-}
-
-/// A wait in Chinese and English: seconds while short, else whole minutes
-/// (rounded up, so the person never comes back too early). The server's
-/// lock-out lasts a quarter of an hour, which reads badly as "899 seconds".
-pub fn wait_in_words(seconds: u64) -> (String, String) {
-    if seconds < 120 {
-        let unit = if seconds == 1 { "second" } else { "seconds" };
-        (format!("{seconds} 秒"), format!("{seconds} {unit}"))
-    } else {
-        let minutes = seconds.div_ceil(60);
-        (format!("{minutes} 分钟"), format!("{minutes} minutes"))
-    }
+/// page says that in its own language. Any other detail (an account matter
+/// the page cannot know about) is kept to be shown as the server words it.
+fn account_matter(detail: Option<String>) -> Option<String> {
+    detail.filter(|d| !d.trim().is_empty() && !d.trim().eq_ignore_ascii_case("wrong username or password"))
 }
 
 /// `Retry-After` in seconds. The HTTP-date form is not used by Cascade and
@@ -367,41 +393,27 @@ mod tests {
     }
 
     #[test]
-    fn errors_name_the_failed_call() {
-        let status = ApiError::Status {
-            method: "GET",
-            path: COMPANY_PATH,
-            status: 404,
-            message: "Not found".into(),
-            detail: None,
-            retry_after: None,
-        };
-        assert_eq!(status.to_string(), "Not found · GET /api/v1/company");
-        let network = ApiError::Network { method: "GET", path: HEALTH_PATH, reason: "TypeError: Failed to fetch".into() };
-        assert!(network.to_string().contains("Cannot reach the server"));
-        assert!(network.to_string().ends_with("GET /healthz"));
+    fn a_refused_sign_in_keeps_only_an_account_matter() {
+        assert_eq!(
+            LoginError::from(status(401, Some("账号已停用 / Account disabled"), None)),
+            LoginError::Refused(Some("账号已停用 / Account disabled".into()))
+        );
+        assert_eq!(LoginError::from(status(401, None, None)), LoginError::Refused(None));
+        assert_eq!(LoginError::from(status(401, Some("wrong username or password"), None)), LoginError::Refused(None));
     }
 
     #[test]
-    fn a_refused_sign_in_speaks_the_servers_words() {
-        let error = LoginError::from(status(401, Some("账号已停用 / Account disabled"), None));
-        assert_eq!(error.to_string(), "账号已停用 / Account disabled");
-        assert_eq!(LoginError::from(status(401, None, None)).to_string(), WRONG_CREDENTIALS);
-        // The server's own English wording becomes the bilingual sentence.
-        let english = LoginError::from(status(401, Some("wrong username or password"), None));
-        assert_eq!(english.to_string(), WRONG_CREDENTIALS);
-    }
-
-    #[test]
-    fn too_many_attempts_says_how_long_to_wait() {
+    fn too_many_attempts_keeps_the_wait() {
         let error = LoginError::from(status(429, Some("Too many attempts"), Some(42)));
-        assert!(error.to_string().contains("请 42 秒后再试"), "{error}");
-        assert!(error.to_string().contains("wait 42 seconds"), "{error}");
         assert_eq!(error.wait_seconds(), Some(42));
-        let no_header = LoginError::from(status(429, Some("稍后再试"), None));
-        assert_eq!(no_header.to_string(), "稍后再试");
-        assert_eq!(no_header.wait_seconds(), None);
-        assert!(LoginError::from(status(429, None, None)).to_string().contains("try again later"));
+        assert_eq!(LoginError::from(status(429, Some("稍后再试"), None)).wait_seconds(), None);
+    }
+
+    #[test]
+    fn plan_filters_become_a_query() {
+        assert_eq!(PlanFilter::default().query(), "limit=500");
+        let filter = PlanFilter { period: Some("2026-Q4".into()), unit_id: Some(3), status: Some(PlanStatus::Submitted) };
+        assert_eq!(filter.query(), "limit=500&period=2026-Q4&unit_id=3&status=submitted");
     }
 
     #[test]
@@ -409,17 +421,6 @@ mod tests {
         let error = LoginError::from(status(500, None, None));
         assert!(matches!(error, LoginError::Other(_)));
         assert!(error.to_string().ends_with("POST /api/v1/auth/login"));
-    }
-
-    #[test]
-    fn long_waits_read_in_minutes() {
-        assert_eq!(wait_in_words(1), ("1 秒".to_owned(), "1 second".to_owned()));
-        assert_eq!(wait_in_words(119), ("119 秒".to_owned(), "119 seconds".to_owned()));
-        assert_eq!(wait_in_words(120), ("2 分钟".to_owned(), "2 minutes".to_owned()));
-        assert_eq!(wait_in_words(899), ("15 分钟".to_owned(), "15 minutes".to_owned()));
-        assert_eq!(wait_in_words(901), ("16 分钟".to_owned(), "16 minutes".to_owned()));
-        let error = LoginError::from(status(429, None, Some(899)));
-        assert!(error.to_string().contains("请 15 分钟后再试"), "{error}");
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! How values read on the page, kept out of the components so the host can
 //! test them without a browser.
 
-use cascade_api_types::PlanStatus;
 pub use cascade_core::explain::{percent, yuan};
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use crate::i18n::Lang;
 
 /// Shown where a value is absent, so an empty cell is not mistaken for a
 /// value still loading.
@@ -27,20 +28,6 @@ pub fn status_tone(status: &str) -> &'static str {
     }
 }
 
-/// A role as the header shows it: Chinese first, English after, like the
-/// card titles. An unknown role (a newer server) shows as the server spells it.
-pub fn role_label(role: &str) -> String {
-    let (zh, en) = match role {
-        "hq" => ("总部", "HQ"),
-        "admin" => ("管理员", "Admin"),
-        "region_manager" => ("大区经理", "Region manager"),
-        "province_manager" => ("省区经理", "Province manager"),
-        "rep" => ("销售代表", "Sales rep"),
-        other => return other.to_owned(),
-    };
-    format!("{zh} {en}")
-}
-
 /// The name in the header: the display name, or the username when the
 /// display name is blank.
 pub fn person_name<'a>(display_name: &'a str, username: &'a str) -> &'a str {
@@ -50,26 +37,57 @@ pub fn person_name<'a>(display_name: &'a str, username: &'a str) -> &'a str {
     }
 }
 
-/// The quarter a date falls in, as the API spells periods: month 0–11 (as
-/// the browser's clock counts) → `2026-Q4`.
-pub fn quarter(year: i32, month0: u32) -> String {
-    format!("{year}-Q{}", month0 / 3 + 1)
-}
-
 /// Achieved ÷ target as a percentage to one decimal, or [`MISSING`] when
 /// there is no target to measure against.
 pub fn attainment(ratio: Option<Decimal>) -> String {
     ratio.map_or_else(|| MISSING.to_owned(), |r| percent(r * Decimal::ONE_HUNDRED))
 }
 
-/// A plan's status in both languages.
-pub fn plan_status_label(status: PlanStatus) -> &'static str {
-    match status {
-        PlanStatus::Draft => "草稿 Draft",
-        PlanStatus::Submitted => "待审批 Submitted",
-        PlanStatus::Approved => "已批准 Approved",
-        PlanStatus::Returned => "已退回 Returned",
+/// A headline amount as a Chinese reader expects it, in 万 (ten thousand
+/// yuan) to two decimals, or in millions for an English reader. Tables that
+/// must reconcile show full yuan ([`yuan`]) instead.
+pub fn headline(fen: i64, lang: Lang) -> String {
+    let divisor = match lang {
+        Lang::Zh => 1_000_000,
+        Lang::En => 100_000_000,
+    };
+    let unit = crate::catalogue::HEADLINE_UNIT.get(lang);
+    let value = (Decimal::from(fen) / Decimal::from(divisor)).round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    let sign = if value.is_sign_negative() { "-" } else { "" };
+    let abs = value.abs();
+    let whole = abs.trunc().to_string();
+    let cents = ((abs - abs.trunc()) * Decimal::ONE_HUNDRED).round().to_string();
+    format!("{sign}¥{}.{cents:0>2} {unit}", group(&whole))
+}
+
+/// Thousands separators for a run of digits.
+fn group(digits: &str) -> String {
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
     }
+    out
+}
+
+/// How far a final target is from its suggestion, signed, to one decimal
+/// (`+4.5 %`); [`MISSING`] when there is no suggestion to compare with.
+pub fn change(suggested_fen: i64, final_fen: i64) -> String {
+    if suggested_fen == 0 {
+        return MISSING.to_owned();
+    }
+    let ratio = (Decimal::from(final_fen) - Decimal::from(suggested_fen)) * Decimal::ONE_HUNDRED / Decimal::from(suggested_fen);
+    let text = percent(ratio);
+    // A rise too small to show reads "0 %", not "+0 %".
+    let sign = if ratio.is_sign_positive() && text != "0 %" { "+" } else { "" };
+    format!("{sign}{text}")
+}
+
+/// Whether a final target lies inside its band.
+pub fn in_band(final_fen: i64, band_min_fen: i64, band_max_fen: i64) -> bool {
+    (band_min_fen..=band_max_fen).contains(&final_fen)
 }
 
 /// Gini and max ÷ min of the children's attainment, in one line; parts
@@ -94,14 +112,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn roles_read_in_both_languages() {
-        assert_eq!(role_label("hq"), "总部 HQ");
-        assert_eq!(role_label("region_manager"), "大区经理 Region manager");
-        assert_eq!(role_label("rep"), "销售代表 Sales rep");
-        assert_eq!(role_label("auditor"), "auditor");
-    }
-
-    #[test]
     fn a_blank_display_name_falls_back_to_the_username() {
         assert_eq!(person_name("王敏", "hq.ceo"), "王敏");
         assert_eq!(person_name(" ", "hq.ceo"), "hq.ceo");
@@ -124,12 +134,30 @@ mod tests {
     }
 
     #[test]
-    fn quarters_follow_the_browser_month() {
-        assert_eq!(quarter(2026, 0), "2026-Q1");
-        assert_eq!(quarter(2026, 2), "2026-Q1");
-        assert_eq!(quarter(2026, 3), "2026-Q2");
-        assert_eq!(quarter(2026, 10), "2026-Q4");
-        assert_eq!(quarter(2026, 11), "2026-Q4");
+    fn headlines_read_in_wan_or_millions() {
+        assert_eq!(headline(1_234_567_800, Lang::Zh), "¥1,234.57 万");
+        assert_eq!(headline(1_234_567_800, Lang::En), "¥12.35 M");
+        assert_eq!(headline(0, Lang::Zh), "¥0.00 万");
+        assert_eq!(headline(-50_000_000, Lang::Zh), "-¥50.00 万");
+        assert_eq!(headline(120_000_000_000, Lang::Zh), "¥120,000.00 万");
+        assert_eq!(headline(100_000, Lang::En), "¥0.00 M");
+    }
+
+    #[test]
+    fn changes_are_signed_against_the_suggestion() {
+        assert_eq!(change(100_000, 104_500), "+4.5 %");
+        assert_eq!(change(100_000, 85_000), "-15 %");
+        assert_eq!(change(100_000, 100_000), "0 %");
+        assert_eq!(change(1_000_000, 1_000_001), "0 %");
+        assert_eq!(change(0, 5), MISSING);
+    }
+
+    #[test]
+    fn the_band_includes_its_ends() {
+        assert!(in_band(85, 85, 115));
+        assert!(in_band(115, 85, 115));
+        assert!(!in_band(84, 85, 115));
+        assert!(!in_band(116, 85, 115));
     }
 
     #[test]

@@ -1,20 +1,26 @@
 //! Cascade's single-page app: Leptos in client-side-rendering mode, compiled
 //! to WASM and post-processed by `wasm-bindgen --target web` (see
-//! `mk/frontend.mk`). The server hands out `frontend/dist` at `/`.
+//! `mk/frontend.mk`). The server hands out `frontend/dist` at `/` and this
+//! page for every client-side route.
 //!
+//! - `app`: the root (language, session, router and routes);
+//! - `screens`: one module per screen, and the navigation's entries;
+//! - `widgets`: what screens share (the shell, amounts, states, cards);
+//! - `catalogue`: every word shown, Chinese and English; `i18n`: the switch;
 //! - `session`: who is signed in, kept in `sessionStorage`;
-//! - `api`: calls to the server (bearer token, one refresh on 401) and how
-//!   their failures read to a person;
-//! - `display`: pure formatting of values for the page;
-//! - `app`: the root and the home page; `signin`: the sign-in page;
-//! - `targets`: the home page's target card (a rep's own, a manager's unit).
+//! - `company`: the company and its current quarter, loaded once;
+//! - `api`: calls to the server (bearer token, one refresh on 401);
+//! - `display`: pure formatting of values for the page.
 
 mod api;
 mod app;
+mod catalogue;
+mod company;
 mod display;
+mod i18n;
+mod screens;
 mod session;
-mod signin;
-mod targets;
+mod widgets;
 
 fn main() {
     // Without the hook a panic in WASM shows up as an opaque `unreachable`

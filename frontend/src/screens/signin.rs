@@ -7,11 +7,19 @@ use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api;
+use crate::api::{self, LoginError};
+use crate::catalogue;
+use crate::i18n::{tr, Locale};
 use crate::session::{Auth, SignedOutBecause};
+use crate::widgets::shell::LanguageSwitch;
 
-const EMPTY_FIELDS: &str = "请输入用户名和密码 / Enter your username and password";
-const SESSION_ENDED: &str = "登录已过期，请重新登录 / Your session has ended, please sign in again";
+/// What went wrong at the last attempt; worded when shown, so switching the
+/// language rewords it.
+#[derive(Clone)]
+enum Problem {
+    EmptyFields,
+    Failed(LoginError),
+}
 
 #[component]
 pub fn SignIn() -> impl IntoView {
@@ -21,7 +29,8 @@ pub fn SignIn() -> impl IntoView {
     let pending = RwSignal::new(false);
     // After a 429 the button rests until the server's Retry-After has passed.
     let resting = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
+    let locale = Locale::expect();
+    let error = RwSignal::new(None::<Problem>);
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -33,7 +42,7 @@ pub fn SignIn() -> impl IntoView {
         let value = |input: NodeRef<html::Input>| input.get_untracked().map(|el| el.value()).unwrap_or_default();
         let (name, secret) = (value(username), value(password));
         if name.trim().is_empty() || secret.is_empty() {
-            error.set(Some(EMPTY_FIELDS.to_owned()));
+            error.set(Some(Problem::EmptyFields));
             return;
         }
         error.set(None);
@@ -54,7 +63,7 @@ pub fn SignIn() -> impl IntoView {
                             Duration::from_secs(seconds),
                         );
                     }
-                    error.try_set(Some(failure.to_string()));
+                    error.try_set(Some(Problem::Failed(failure)));
                     if let Some(field) = password.get_untracked() {
                         let _ = field.focus();
                     }
@@ -67,13 +76,17 @@ pub fn SignIn() -> impl IntoView {
         (auth.signed_out_because() == Some(SignedOutBecause::Expired) && error.with(Option::is_none)).then(|| {
             view! {
                 <p class="notice" role="status" data-testid="login-notice">
-                    {SESSION_ENDED}
+                    {tr(catalogue::SESSION_ENDED)}
                 </p>
             }
         })
     };
     let error_view = move || {
-        error.get().map(|message| {
+        error.get().map(|problem| {
+            let message = match problem {
+                Problem::EmptyFields => catalogue::EMPTY_FIELDS.get(locale.lang()).to_owned(),
+                Problem::Failed(failure) => catalogue::login_error(&failure, locale.lang()),
+            };
             view! {
                 <p class="form-error" role="alert" data-testid="login-error">
                     {message}
@@ -85,16 +98,17 @@ pub fn SignIn() -> impl IntoView {
     view! {
         <div class="shell">
             <header class="masthead masthead-center">
-                <h1 class="brand">"Cascade"</h1>
-                <p class="tagline">"目标分解与动态校准"</p>
+                <h1 class="brand">{catalogue::BRAND}</h1>
+                <p class="tagline">{tr(catalogue::TAGLINE)}</p>
+                <LanguageSwitch />
             </header>
             <main class="signin">
                 <section class="card" data-testid="login-card">
-                    <h2 class="card-title">"登录" <span class="en">"Sign in"</span></h2>
+                    <h2 class="card-title">{tr(catalogue::SIGN_IN)}</h2>
                     {notice}
                     <form class="form" on:submit=submit novalidate=true data-testid="login-form">
                         <label class="field">
-                            <span class="field-label">"用户名" " " <span class="en">"Username"</span></span>
+                            <span class="field-label">{tr(catalogue::USERNAME)}</span>
                             <input
                                 node_ref=username
                                 type="text"
@@ -107,7 +121,7 @@ pub fn SignIn() -> impl IntoView {
                             />
                         </label>
                         <label class="field">
-                            <span class="field-label">"密码" " " <span class="en">"Password"</span></span>
+                            <span class="field-label">{tr(catalogue::PASSWORD)}</span>
                             <input
                                 node_ref=password
                                 type="password"
@@ -124,7 +138,7 @@ pub fn SignIn() -> impl IntoView {
                             data-testid="login-submit"
                             disabled=move || pending.get() || resting.get()
                         >
-                            {move || if pending.get() { "登录中… Signing in…" } else { "登录 Sign in" }}
+                            {move || locale.t(if pending.get() { catalogue::SIGNING_IN } else { catalogue::SIGN_IN })}
                         </button>
                     </form>
                 </section>

@@ -3,16 +3,20 @@
 //! target of the unit they answer for, what it has achieved, and how that
 //! spreads over the units or reps below it.
 //!
-//! The quarter is the browser's: Cascade's users work in the company's time
-//! zone, and the server answers for any quarter asked.
+//! The quarter is the company's (see `company`), and the explanation comes
+//! in the language shown: switching the language asks for it again.
 
 use cascade_api_types::{AttainmentReport, AttainmentRow, Me, MyTarget};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
-use crate::app::{load_error, loading, Fact};
-use crate::display;
+use crate::company::CompanyInfo;
+use crate::i18n::{tr, Lang, Locale};
 use crate::session::Auth;
+use crate::widgets::facts::Fact;
+use crate::widgets::money::{Headline, Yuan};
+use crate::widgets::state::{load_error, Empty, Loading};
+use crate::{catalogue, display};
 
 #[derive(Clone)]
 enum Target {
@@ -20,32 +24,28 @@ enum Target {
     Unit(AttainmentReport),
 }
 
-async fn load(auth: Auth, me: Option<Me>, quarter: String) -> Result<Option<Target>, ApiError> {
-    let Some(me) = me else { return Ok(None) };
+/// `_lang` is only a dependency: the explanation is written in it.
+async fn load(auth: Auth, me: Option<Me>, quarter: Option<String>, _lang: Lang) -> Result<Option<Target>, ApiError> {
+    let (Some(me), Some(quarter)) = (me, quarter) else { return Ok(None) };
     Ok(Some(match me.rep_id {
         Some(rep_id) => Target::Mine(api::get_my_target(auth, rep_id, &quarter).await?),
         None => Target::Unit(api::get_attainment(auth, me.unit_id, &quarter).await?),
     }))
 }
 
-fn this_quarter() -> String {
-    let now = js_sys::Date::new_0();
-    display::quarter(i32::try_from(now.get_full_year()).unwrap_or(2000), now.get_month())
-}
-
 #[component]
 pub fn TargetCard() -> impl IntoView {
     let auth = Auth::expect();
-    let quarter = this_quarter();
-    let title_quarter = quarter.clone();
-    let target = LocalResource::new(move || load(auth, auth.me(), quarter.clone()));
+    let company = CompanyInfo::expect();
+    let locale = Locale::expect();
+    let target = LocalResource::new(move || load(auth, auth.me(), company.quarter(), locale.lang()));
     view! {
         <section class="card card-wide" data-testid="target-card">
             <h2 class="card-title">
-                "本季目标" <span class="en">"Target"</span>
-                <span class="card-period" data-testid="target-period">{title_quarter}</span>
+                {tr(catalogue::THIS_QUARTER_TARGET)}
+                <span class="card-period" data-testid="target-period">{move || company.quarter()}</span>
             </h2>
-            <Transition fallback=loading>
+            <Transition fallback=|| view! { <Loading /> }>
                 <ErrorBoundary fallback=move |errors| load_error(errors, move || target.refetch())>
                     {move || {
                         target
@@ -53,7 +53,7 @@ pub fn TargetCard() -> impl IntoView {
                             .map(|result| {
                                 result
                                     .map(|target| match target {
-                                        None => loading().into_any(),
+                                        None => view! { <Loading /> }.into_any(),
                                         Some(Target::Mine(Some(t))) => mine(t).into_any(),
                                         Some(Target::Mine(None)) => no_target().into_any(),
                                         Some(Target::Unit(report)) => unit(report).into_any(),
@@ -67,24 +67,21 @@ pub fn TargetCard() -> impl IntoView {
 }
 
 fn no_target() -> impl IntoView {
-    view! {
-        <p class="note" data-testid="target-none">
-            "本季尚未下达目标。" <span class="en">"No target for this quarter yet."</span>
-        </p>
-    }
+    view! { <Empty text=catalogue::NO_TARGET testid="target-none" /> }
 }
 
 fn mine(t: MyTarget) -> impl IntoView {
     let reasons = t.explanation.as_ref().map(|e| e.reasons.iter().map(|r| view! { <li>{r.text.clone()}</li> }).collect_view());
     let summary = t.explanation.as_ref().map(|e| e.summary.clone());
     view! {
-        <p class="headline" data-testid="target-final">{display::yuan(t.final_target.fen())}</p>
+        <p class="headline"><Headline fen=t.final_target.fen() testid="target-final" /></p>
         <dl class="facts">
-            <Fact label="已完成" en="Achieved" testid="target-achieved" value=display::yuan(t.achieved.fen()) />
-            <Fact label="完成率" en="Attainment" testid="target-attainment" value=display::attainment(t.attainment) />
-            <Fact label="状态" en="Plan" testid="target-status" value=display::plan_status_label(t.plan_status).to_owned() />
+            <Fact label=catalogue::ACHIEVED testid="target-achieved" value=display::yuan(t.achieved.fen()) />
+            <Fact label=catalogue::ATTAINMENT testid="target-attainment" value=display::attainment(t.attainment) />
+            <Fact label=catalogue::PLAN testid="target-status" value=plan_status(t.plan_status) />
         </dl>
         <div class="why" data-testid="target-why">
+            <h3 class="why-title">{tr(catalogue::WHY_MINE)}</h3>
             <p>{summary}</p>
             <ul>{reasons}</ul>
             {t.adjustment.map(|a| view! { <p class="adjustment" data-testid="target-adjustment">{a}</p> })}
@@ -96,20 +93,20 @@ fn unit(report: AttainmentReport) -> impl IntoView {
     let AttainmentReport { unit, children, spread, .. } = report;
     let rows = children.into_iter().map(row).collect_view();
     view! {
-        <p class="headline" data-testid="target-final">{display::yuan(unit.target.fen())}</p>
+        <p class="headline"><Headline fen=unit.target.fen() testid="target-final" /></p>
         <dl class="facts">
-            <Fact label="已完成" en="Achieved" testid="target-achieved" value=display::yuan(unit.achieved.fen()) />
-            <Fact label="完成率" en="Attainment" testid="target-attainment" value=display::attainment(unit.attainment) />
-            <Fact label="差异" en="Spread" testid="target-spread" value=display::spread(spread.gini, spread.max_over_min) />
+            <Fact label=catalogue::ACHIEVED testid="target-achieved" value=display::yuan(unit.achieved.fen()) />
+            <Fact label=catalogue::ATTAINMENT testid="target-attainment" value=display::attainment(unit.attainment) />
+            <Fact label=catalogue::SPREAD testid="target-spread" value=display::spread(spread.gini, spread.max_over_min) />
         </dl>
         <div class="table-scroll">
-            <table class="targets" data-testid="target-children">
+            <table class="data" data-testid="target-children">
                 <thead>
                     <tr>
                         <th scope="col">{unit.name}</th>
-                        <th scope="col" class="num">"目标 Target"</th>
-                        <th scope="col" class="num">"已完成 Achieved"</th>
-                        <th scope="col" class="num">"完成率"</th>
+                        <th scope="col" class="num">{tr(catalogue::TARGET)}</th>
+                        <th scope="col" class="num">{tr(catalogue::ACHIEVED)}</th>
+                        <th scope="col" class="num">{tr(catalogue::ATTAINMENT)}</th>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>
@@ -122,9 +119,15 @@ fn row(r: AttainmentRow) -> impl IntoView {
     view! {
         <tr data-testid="target-row">
             <th scope="row">{r.name}</th>
-            <td class="num">{display::yuan(r.target.fen())}</td>
-            <td class="num">{display::yuan(r.achieved.fen())}</td>
+            <td class="num"><Yuan fen=r.target.fen() /></td>
+            <td class="num"><Yuan fen=r.achieved.fen() /></td>
             <td class="num">{display::attainment(r.attainment)}</td>
         </tr>
     }
+}
+
+/// A plan status as a signal of its words, for a `Fact`.
+fn plan_status(status: cascade_api_types::PlanStatus) -> Signal<String> {
+    let locale = Locale::expect();
+    Signal::derive(move || locale.t(catalogue::plan_status(status)).to_owned())
 }

@@ -1,0 +1,230 @@
+//! Every word the app shows, Chinese first and English second. Views take
+//! their text from here only (see `i18n`); sentences with values in them are
+//! functions of the language.
+
+use cascade_api_types::PlanStatus;
+use cascade_core::access::Role;
+
+use crate::api::{ApiError, LoginError};
+use crate::i18n::{Lang, T};
+
+// The shell. The product's name is the same in both languages.
+pub const BRAND: &str = "Cascade";
+pub const TAGLINE: T = T::new("目标分解与动态校准", "Target planning and calibration");
+pub const MAIN_NAV: T = T::new("主导航", "Main navigation");
+pub const NAV_HOME: T = T::new("首页", "Home");
+pub const NAV_PLANS: T = T::new("目标计划", "Plans");
+/// The switch names the language it switches to, in that language.
+pub const SWITCH_TO: T = T::new("English", "中文");
+pub const SWITCH_LANGUAGE: T = T::new("切换到英文", "Switch to Chinese");
+pub const SIGN_OUT: T = T::new("退出登录", "Sign out");
+pub const SCOPE: T = T::new("范围", "Scope");
+pub const NOT_FOUND: T = T::new("页面不存在", "Page not found");
+pub const NOT_FOUND_HINT: T =
+    T::new("链接可能已失效，或您无权查看该页面。", "The link may be out of date, or the page is not yours to see.");
+pub const BACK_HOME: T = T::new("返回首页", "Back to the home page");
+
+/// The unit of a headline amount: 万 (ten thousand yuan) or millions.
+pub const HEADLINE_UNIT: T = T::new("万", "M");
+
+// States every screen shares.
+pub const LOADING: T = T::new("加载中…", "Loading…");
+pub const LOAD_FAILED: T = T::new("加载失败", "Could not load");
+pub const RETRY: T = T::new("重试", "Retry");
+pub const NETWORK: T = T::new("无法连接服务器", "Cannot reach the server");
+pub const UNEXPECTED: T = T::new("响应格式不正确", "Unexpected response");
+pub const SESSION_ENDED: T = T::new("登录已过期，请重新登录", "Your session has ended, please sign in again");
+
+// Signing in.
+pub const SIGN_IN: T = T::new("登录", "Sign in");
+pub const SIGNING_IN: T = T::new("登录中…", "Signing in…");
+pub const USERNAME: T = T::new("用户名", "Username");
+pub const PASSWORD: T = T::new("密码", "Password");
+pub const EMPTY_FIELDS: T = T::new("请输入用户名和密码", "Enter your username and password");
+pub const WRONG_CREDENTIALS: T = T::new("用户名或密码错误", "Wrong username or password");
+
+// The home page.
+pub const COMPANY: T = T::new("公司", "Company");
+pub const CURRENCY: T = T::new("币种", "Currency");
+pub const TIME_ZONE: T = T::new("时区", "Time zone");
+pub const SERVER: T = T::new("服务状态", "Server");
+pub const VERSION: T = T::new("版本", "Version");
+pub const DATABASE: T = T::new("数据库", "Database");
+pub const THIS_QUARTER_TARGET: T = T::new("本季目标", "This quarter's target");
+pub const NO_TARGET: T = T::new("本季尚未下达目标。", "No target for this quarter yet.");
+pub const ACHIEVED: T = T::new("已完成", "Achieved");
+pub const ATTAINMENT: T = T::new("完成率", "Attainment");
+pub const PLAN: T = T::new("计划", "Plan");
+pub const SPREAD: T = T::new("差异", "Spread");
+pub const TARGET: T = T::new("目标", "Target");
+
+// Plans.
+pub const PLANS_TITLE: T = T::new("目标计划", "Target plans");
+pub const PERIOD: T = T::new("期间", "Period");
+pub const UNIT: T = T::new("单位", "Unit");
+pub const STATUS: T = T::new("状态", "Status");
+pub const ALL: T = T::new("全部", "All");
+pub const TOTAL: T = T::new("总目标", "Total");
+pub const LINES: T = T::new("明细数", "Lines");
+pub const DIFFERENCE: T = T::new("未分配", "Unallocated");
+pub const NO_PLANS: T = T::new("没有符合条件的计划。", "No plan matches.");
+pub const FILTERS: T = T::new("筛选", "Filters");
+pub const SUGGESTED: T = T::new("建议目标", "Suggested");
+pub const FINAL: T = T::new("最终目标", "Final");
+pub const CHANGE: T = T::new("调整幅度", "Change");
+pub const BAND: T = T::new("允许范围", "Allowed range");
+pub const WHY: T = T::new("为什么是这个数", "Why this number");
+pub const WHY_MINE: T = T::new("为什么我的目标是这个数", "Why my target is this number");
+pub const PINNED: T = T::new("已锁定", "Pinned");
+pub const OUTSIDE_BAND: T = T::new("超出允许范围", "outside the allowed range");
+pub const EXPAND: T = T::new("展开下级", "Show the level below");
+pub const COLLAPSE: T = T::new("收起下级", "Hide the level below");
+pub const OPEN_LEVEL: T = T::new("进入下级", "Open the level below");
+pub const UP_ONE_LEVEL: T = T::new("返回上级计划", "Up to the parent plan");
+pub const NO_LINES: T = T::new("该计划尚未生成明细。", "This plan has no lines yet.");
+pub const WEIGHTS: T = T::new("权重", "Weights");
+pub const MARKET: T = T::new("市场潜力", "Market potential");
+pub const STAFFING: T = T::new("人员配置", "Staffing");
+pub const PRIORITY: T = T::new("战略优先级", "Strategic priority");
+pub const REVISION: T = T::new("版本", "Revision");
+pub const RECONCILES: T = T::new("明细合计与总目标一致", "The lines add up to the total");
+pub const DOES_NOT_RECONCILE: T = T::new("明细合计与总目标不一致", "The lines do not add up to the total");
+
+pub fn plan_status(status: PlanStatus) -> T {
+    match status {
+        PlanStatus::Draft => T::new("草稿", "Draft"),
+        PlanStatus::Submitted => T::new("待审批", "Submitted"),
+        PlanStatus::Approved => T::new("已批准", "Approved"),
+        PlanStatus::Returned => T::new("已退回", "Returned"),
+    }
+}
+
+pub fn role(role: Role) -> T {
+    match role {
+        Role::Hq => T::new("总部", "HQ"),
+        Role::Admin => T::new("管理员", "Admin"),
+        Role::RegionManager => T::new("大区经理", "Region manager"),
+        Role::ProvinceManager => T::new("省区经理", "Province manager"),
+        Role::Rep => T::new("销售代表", "Sales rep"),
+    }
+}
+
+/// What a person reads when a call failed: the server's own words for a
+/// status (problem details), ours for the rest, and the call that failed.
+pub fn api_error(error: &ApiError, lang: Lang) -> String {
+    match error {
+        ApiError::Network { method, path, reason } => format!("{}: {reason} · {method} {path}", NETWORK.get(lang)),
+        ApiError::Status { method, path, message, .. } => format!("{message} · {method} {path}"),
+        ApiError::Decode { method, path, reason } => format!("{}: {reason} · {method} {path}", UNEXPECTED.get(lang)),
+        ApiError::SignedOut => SESSION_ENDED.get(lang).to_owned(),
+    }
+}
+
+/// Why signing in failed.
+pub fn login_error(error: &LoginError, lang: Lang) -> String {
+    match error {
+        LoginError::Refused(None) => WRONG_CREDENTIALS.get(lang).to_owned(),
+        LoginError::Refused(Some(detail)) => detail.clone(),
+        LoginError::TooManyAttempts { retry_after: Some(seconds), .. } => {
+            let wait = wait_in_words(*seconds, lang);
+            match lang {
+                Lang::Zh => format!("尝试次数过多，请 {wait}后再试"),
+                Lang::En => format!("Too many attempts: please wait {wait} and try again"),
+            }
+        }
+        LoginError::TooManyAttempts { retry_after: None, detail: Some(detail) } => detail.clone(),
+        LoginError::TooManyAttempts { retry_after: None, detail: None } => match lang {
+            Lang::Zh => "尝试次数过多，请稍后再试".to_owned(),
+            Lang::En => "Too many attempts: please try again later".to_owned(),
+        },
+        LoginError::Other(error) => api_error(error, lang),
+    }
+}
+
+/// A wait: seconds while short, else whole minutes (rounded up, so the
+/// person never comes back too early). The server's lock-out lasts a quarter
+/// of an hour, which reads badly as "899 seconds".
+pub fn wait_in_words(seconds: u64, lang: Lang) -> String {
+    if seconds < 120 {
+        match lang {
+            Lang::Zh => format!("{seconds} 秒"),
+            Lang::En if seconds == 1 => "1 second".to_owned(),
+            Lang::En => format!("{seconds} seconds"),
+        }
+    } else {
+        let minutes = seconds.div_ceil(60);
+        match lang {
+            Lang::Zh => format!("{minutes} 分钟"),
+            Lang::En => format!("{minutes} minutes"),
+        }
+    }
+}
+
+/// "3 of 12 plans", the count under a list.
+pub fn plans_count(shown: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("共 {shown} 个计划"),
+        Lang::En if shown == 1 => "1 plan".to_owned(),
+        Lang::En => format!("{shown} plans"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(detail: Option<&str>) -> LoginError {
+        LoginError::Refused(detail.map(str::to_owned))
+    }
+
+    #[test]
+    fn a_refused_sign_in_reads_in_the_language_or_in_the_servers_words() {
+        assert_eq!(login_error(&refused(None), Lang::Zh), "用户名或密码错误");
+        assert_eq!(login_error(&refused(None), Lang::En), "Wrong username or password");
+        assert_eq!(login_error(&refused(Some("账号已停用")), Lang::En), "账号已停用");
+    }
+
+    #[test]
+    fn too_many_attempts_says_how_long_to_wait() {
+        let error = LoginError::TooManyAttempts { retry_after: Some(42), detail: None };
+        assert_eq!(login_error(&error, Lang::Zh), "尝试次数过多，请 42 秒后再试");
+        assert_eq!(login_error(&error, Lang::En), "Too many attempts: please wait 42 seconds and try again");
+        let error = LoginError::TooManyAttempts { retry_after: Some(899), detail: None };
+        assert_eq!(login_error(&error, Lang::Zh), "尝试次数过多，请 15 分钟后再试");
+        let without = LoginError::TooManyAttempts { retry_after: None, detail: Some("稍后再试".into()) };
+        assert_eq!(login_error(&without, Lang::En), "稍后再试");
+        let bare = LoginError::TooManyAttempts { retry_after: None, detail: None };
+        assert!(login_error(&bare, Lang::En).contains("try again later"));
+    }
+
+    #[test]
+    fn long_waits_read_in_minutes() {
+        assert_eq!(wait_in_words(1, Lang::En), "1 second");
+        assert_eq!(wait_in_words(119, Lang::Zh), "119 秒");
+        assert_eq!(wait_in_words(120, Lang::En), "2 minutes");
+        assert_eq!(wait_in_words(899, Lang::Zh), "15 分钟");
+        assert_eq!(wait_in_words(901, Lang::En), "16 minutes");
+    }
+
+    #[test]
+    fn failed_calls_name_the_call_in_either_language() {
+        let network = ApiError::Network { method: "GET", path: "/healthz", reason: "TypeError: Failed to fetch".into() };
+        assert!(api_error(&network, Lang::Zh).starts_with("无法连接服务器"));
+        assert!(api_error(&network, Lang::En).starts_with("Cannot reach the server"));
+        assert!(api_error(&network, Lang::En).ends_with("GET /healthz"));
+        assert_eq!(api_error(&ApiError::SignedOut, Lang::Zh), "登录已过期，请重新登录");
+    }
+
+    #[test]
+    fn every_role_and_status_has_both_languages() {
+        for role_ in Role::ALL {
+            let t = role(*role_);
+            assert!(!t.zh.is_empty() && !t.en.is_empty());
+            assert_ne!(t.zh, t.en);
+        }
+        for status in [PlanStatus::Draft, PlanStatus::Submitted, PlanStatus::Approved, PlanStatus::Returned] {
+            let t = plan_status(status);
+            assert_ne!(t.zh, t.en);
+        }
+    }
+}

@@ -1,0 +1,28 @@
+//! The company, loaded once per session and shared: its name, currency, time
+//! zone, and today's date and quarter there. Screens take "this quarter"
+//! from here, never from the browser's clock (a browser abroad or a clock
+//! wrong by a day would show another quarter at its edges).
+
+use cascade_api_types::Company;
+use leptos::prelude::*;
+
+use crate::api::{self, ApiError};
+use crate::session::Auth;
+
+#[derive(Clone, Copy)]
+pub struct CompanyInfo(pub LocalResource<Result<Company, ApiError>>);
+
+impl CompanyInfo {
+    pub fn provide(auth: Auth) {
+        provide_context(CompanyInfo(LocalResource::new(move || api::get_company(auth))));
+    }
+
+    pub fn expect() -> Self {
+        expect_context::<CompanyInfo>()
+    }
+
+    /// Reactive: the company's current quarter (`2026-Q4`), once known.
+    pub fn quarter(self) -> Option<String> {
+        self.0.get().and_then(|r| r.ok()).map(|c| c.quarter.to_string())
+    }
+}

@@ -1,0 +1,21 @@
+//! One module per screen. Adding a screen is adding its file here, its
+//! route in `app::App` and, if people reach it from the navigation, its
+//! entry in [`NAV`].
+
+use cascade_core::access::Permission;
+
+use crate::catalogue;
+use crate::widgets::shell::NavEntry;
+
+pub mod home;
+pub mod not_found;
+pub mod plan;
+pub mod plans;
+pub mod signin;
+
+/// The navigation, in order; each entry shows only to those holding its
+/// permission (from `/auth/me`, i.e. the company's permission matrix).
+pub const NAV: &[NavEntry] = &[
+    NavEntry { path: "/", label: catalogue::NAV_HOME, needs: None, testid: "nav-home" },
+    NavEntry { path: "/plans", label: catalogue::NAV_PLANS, needs: Some(Permission::PlansRead), testid: "nav-plans" },
+];

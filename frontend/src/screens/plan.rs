@@ -1,0 +1,240 @@
+//! One plan as its tree (HQ → region → province → rep): per line the
+//! suggestion, the final target, its change against the band, what it has
+//! achieved, and "why this number" in the language shown.
+//!
+//! On a desk a line with a plan below it opens in place, level under level;
+//! on a phone (narrow screens hide the in-place toggle) the same line is a
+//! link to that plan's own screen: a drill-down list, one level per screen.
+
+use std::collections::HashMap;
+
+use cascade_api_types::{Plan, PlanLine};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::{self, ApiError, PlanFilter};
+use crate::i18n::{tr, Lang, Locale};
+use crate::session::Auth;
+use crate::widgets::facts::Fact;
+use crate::widgets::money::{Headline, Yuan};
+use crate::widgets::state::{load_error, Empty, Loading};
+use crate::{catalogue, display};
+
+/// A plan, its lines, the plan below each line (by line id) among the
+/// plans of its period the caller can see, and whether the caller can see
+/// the plan above (a region manager cannot see HQ's).
+#[derive(Clone)]
+struct Level {
+    plan: Plan,
+    lines: Vec<PlanLine>,
+    below: HashMap<i64, i64>,
+    parent_visible: bool,
+}
+
+/// `_lang` is only a dependency: explanations are written in it.
+async fn load(auth: Auth, id: i64, _lang: Lang) -> Result<Level, ApiError> {
+    let plan = api::get_plan(auth, id).await?;
+    let lines = api::list_plan_lines(auth, id).await?;
+    let filter = PlanFilter { period: Some(plan.period.to_string()), ..PlanFilter::default() };
+    let siblings = api::list_plans(auth, filter).await?;
+    let below = children_by_line(&plan, &siblings.items);
+    let parent_visible = plan.parent_plan_id.is_some_and(|parent| siblings.items.iter().any(|p| p.id == parent));
+    Ok(Level { plan, lines, below, parent_visible })
+}
+
+/// The plans made from `plan`'s lines, by the line they split (the plan
+/// for all product lines, the one a tree follows).
+fn children_by_line(plan: &Plan, plans: &[Plan]) -> HashMap<i64, i64> {
+    plans
+        .iter()
+        .filter(|p| p.parent_plan_id == Some(plan.id) && p.product_line_id.is_none())
+        .filter_map(|p| p.parent_line_id.map(|line| (line, p.id)))
+        .collect()
+}
+
+#[component]
+pub fn PlanScreen() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok())));
+    view! {
+        {move || match id.get() {
+            Some(id) => view! { <PlanView id=id /> }.into_any(),
+            None => view! { <crate::screens::not_found::NotFound /> }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn PlanView(id: i64) -> impl IntoView {
+    let auth = Auth::expect();
+    let locale = Locale::expect();
+    let level = LocalResource::new(move || load(auth, id, locale.lang()));
+    view! {
+        <Transition fallback=|| view! { <Loading /> }>
+            <ErrorBoundary fallback=move |errors| load_error(errors, move || level.refetch())>
+                {move || level.get().map(|result| result.map(|level| view! { <Header plan=level.plan.clone() parent_visible=level.parent_visible /> {lines(level, 0)} }))}
+            </ErrorBoundary>
+        </Transition>
+    }
+}
+
+#[component]
+fn Header(plan: Plan, parent_visible: bool) -> impl IntoView {
+    let locale = Locale::expect();
+    let status = plan.status;
+    let reconciles = plan.difference.fen() == 0;
+    let weights = plan.weights_used.unwrap_or(plan.weights);
+    let weights = move || {
+        let lang = locale.lang();
+        format!(
+            "{} {} · {} {} · {} {}",
+            catalogue::MARKET.get(lang),
+            display::percent(weights.market),
+            catalogue::STAFFING.get(lang),
+            display::percent(weights.staffing),
+            catalogue::PRIORITY.get(lang),
+            display::percent(weights.priority),
+        )
+    };
+    let band = format!("±{}", display::percent(plan.band_percent));
+    view! {
+        <section class="card card-wide" data-testid="plan-header" data-plan-id=plan.id>
+            {plan.parent_plan_id.filter(|_| parent_visible).map(|parent| view! {
+                <A href=format!("/plans/{parent}") attr:class="up" attr:data-testid="plan-up">{tr(catalogue::UP_ONE_LEVEL)}</A>
+            })}
+            <h1 class="plan-title">
+                <span data-testid="plan-unit">{plan.unit_name.clone()}</span>
+                <span class="card-period" data-testid="plan-period">{plan.period.to_string()}</span>
+                <span class=format!("status status-{}", status.as_str()) data-testid="plan-status">
+                    {move || locale.t(catalogue::plan_status(status))}
+                </span>
+            </h1>
+            <p class="headline"><Headline fen=plan.total.fen() testid="plan-total" /></p>
+            <dl class="facts">
+                <Fact label=catalogue::TOTAL testid="plan-total-yuan" value=display::yuan(plan.total.fen()) />
+                <Fact label=catalogue::DIFFERENCE testid="plan-difference" value=display::yuan(plan.difference.fen()) />
+                <Fact label=catalogue::WEIGHTS testid="plan-weights" value=Signal::derive(weights) />
+                <Fact label=catalogue::BAND testid="plan-band" value=band />
+                <Fact label=catalogue::REVISION testid="plan-revision" value=plan.revision.to_string() />
+            </dl>
+            <p class=if reconciles { "check check-ok" } else { "check check-bad" } data-testid="plan-reconciles" data-ok=reconciles.to_string()>
+                <span aria-hidden="true">{if reconciles { "✓ " } else { "✗ " }}</span>
+                {tr(if reconciles { catalogue::RECONCILES } else { catalogue::DOES_NOT_RECONCILE })}
+            </p>
+        </section>
+    }
+}
+
+/// A plan's lines as a table; `depth` is how far below the screen's plan
+/// this level sits (its rows are indented by it).
+fn lines(level: Level, depth: usize) -> AnyView {
+    if level.lines.is_empty() {
+        return view! { <Empty text=catalogue::NO_LINES testid="plan-no-lines" /> }.into_any();
+    }
+    let Level { plan, lines, below, .. } = level;
+    let rows = lines.into_iter().map(|line| {
+        let child = below.get(&line.id).copied();
+        view! { <LineRow line=line child=child depth=depth band_percent=plan.band_percent.to_string() /> }
+    });
+    let rows = rows.collect_view();
+    let table = view! {
+        <table class="data plan-lines stack-on-phone" data-testid="plan-lines" data-plan-id=plan.id data-depth=depth>
+            <thead>
+                <tr>
+                    <th scope="col">{tr(catalogue::UNIT)}</th>
+                    <th scope="col" class="num">{tr(catalogue::SUGGESTED)}</th>
+                    <th scope="col" class="num">{tr(catalogue::FINAL)}</th>
+                    <th scope="col" class="num">{tr(catalogue::CHANGE)}</th>
+                    <th scope="col" class="num">{tr(catalogue::ACHIEVED)}</th>
+                    <th scope="col" class="num">{tr(catalogue::ATTAINMENT)}</th>
+                    <th scope="col">{tr(catalogue::WHY)}</th>
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+    };
+    if depth == 0 {
+        view! { <section class="card card-wide"><div class="table-scroll">{table}</div></section> }.into_any()
+    } else {
+        table.into_any()
+    }
+}
+
+#[component]
+fn LineRow(line: PlanLine, child: Option<i64>, depth: usize, band_percent: String) -> impl IntoView {
+    let auth = Auth::expect();
+    let locale = Locale::expect();
+    let open = RwSignal::new(false);
+    let (suggested, final_fen) = (line.suggested.fen(), line.final_target.fen());
+    let inside = display::in_band(final_fen, line.band_min.fen(), line.band_max.fen());
+    let change = display::change(suggested, final_fen);
+    let band_title = format!("{} {} – {}", band_percent, display::yuan(line.band_min.fen()), display::yuan(line.band_max.fen()));
+    let explanation = line.explanation.clone();
+    let toggle = child.map(|_| {
+        view! {
+            <button
+                type="button"
+                class="toggle"
+                aria-expanded=move || open.get().to_string()
+                aria-label=move || locale.t(if open.get() { catalogue::COLLAPSE } else { catalogue::EXPAND })
+                data-testid="line-toggle"
+                on:click=move |_| open.update(|o| *o = !*o)
+            >
+                <span aria-hidden="true">{move || if open.get() { "▾" } else { "▸" }}</span>
+            </button>
+        }
+    });
+    let name = match child {
+        Some(plan) => view! {
+            <A href=format!("/plans/{plan}") attr:data-testid="line-open" attr:title=tr(catalogue::OPEN_LEVEL)>{line.name.clone()}</A>
+        }
+        .into_any(),
+        None => view! { <span>{line.name.clone()}</span> }.into_any(),
+    };
+    let below = move || {
+        let plan = child?;
+        open.get().then(|| {
+            let level = LocalResource::new(move || load(auth, plan, locale.lang()));
+            view! {
+                <tr class="below">
+                    <td colspan="7">
+                        <Transition fallback=|| view! { <Loading /> }>
+                            <ErrorBoundary fallback=move |errors| load_error(errors, move || level.refetch())>
+                                {move || level.get().map(|r| r.map(|level| lines(level, depth + 1)))}
+                            </ErrorBoundary>
+                        </Transition>
+                    </td>
+                </tr>
+            }
+        })
+    };
+    view! {
+        <tr data-testid="line-row" data-line-id=line.id class=format!("depth-{depth}")>
+            <th scope="row" data-label=tr(catalogue::UNIT)>
+                {toggle}
+                {name}
+                {line.pinned.then(|| view! { <span class="tag" data-testid="line-pinned">{tr(catalogue::PINNED)}</span> })}
+            </th>
+            <td class="num" data-label=tr(catalogue::SUGGESTED)><Yuan fen=suggested testid="line-suggested" /></td>
+            <td class="num" data-label=tr(catalogue::FINAL)><Yuan fen=final_fen testid="line-final" /></td>
+            <td class="num" data-label=tr(catalogue::CHANGE) title=band_title data-testid="line-change" data-in-band=inside.to_string()>
+                {change}
+                {(!inside).then(|| view! { <span class="warn">" ⚠ " {tr(catalogue::OUTSIDE_BAND)}</span> })}
+            </td>
+            <td class="num" data-label=tr(catalogue::ACHIEVED)><Yuan fen=line.achieved.fen() testid="line-achieved" /></td>
+            <td class="num" data-label=tr(catalogue::ATTAINMENT) data-testid="line-attainment">{display::attainment(line.attainment)}</td>
+            <td data-label=tr(catalogue::WHY)>
+                {explanation.map(|e| view! {
+                    <details class="why" data-testid="line-why">
+                        <summary>{e.summary.clone()}</summary>
+                        <ul>{e.reasons.into_iter().map(|r| view! { <li>{r.text}</li> }).collect_view()}</ul>
+                        {(!e.notes.is_empty()).then(|| view! { <ul class="notes">{e.notes.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul> })}
+                    </details>
+                })}
+                {line.reason.clone().map(|r| view! { <p class="adjustment" data-testid="line-reason">{r}</p> })}
+            </td>
+        </tr>
+        {below}
+    }
+}

@@ -1,0 +1,8 @@
+//! Pieces every screen shares. A screen composes these and the catalogue's
+//! words; it never styles a figure or an error state on its own.
+
+pub mod facts;
+pub mod money;
+pub mod shell;
+pub mod state;
+pub mod target_card;

@@ -1,0 +1,152 @@
+//! The frame around every screen: the masthead with the navigation the
+//! caller's permissions allow, the language switch and who is signed in.
+
+use cascade_core::access::Permission;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+
+use crate::i18n::{self, tr, Locale, T};
+use crate::session::{Auth, SignedOutBecause};
+use crate::{api, catalogue, display};
+
+/// One entry of the navigation: where it goes, what it says, and the
+/// permission without which it is not shown (the server refuses anyway).
+pub struct NavEntry {
+    pub path: &'static str,
+    pub label: T,
+    pub needs: Option<Permission>,
+    pub testid: &'static str,
+}
+
+/// The entries a caller holding `permissions` may use, in order.
+pub fn allowed<'a>(entries: &'a [NavEntry], permissions: &[Permission]) -> Vec<&'a NavEntry> {
+    entries.iter().filter(|e| e.needs.is_none_or(|p| permissions.contains(&p))).collect()
+}
+
+#[component]
+pub fn Masthead(entries: &'static [NavEntry]) -> impl IntoView {
+    view! {
+        <header class="masthead">
+            <div class="masthead-row">
+                <div class="masthead-brand">
+                    <p class="brand">{catalogue::BRAND}</p>
+                    <p class="tagline">{tr(catalogue::TAGLINE)}</p>
+                </div>
+                <div class="masthead-tools">
+                    <LanguageSwitch />
+                    <WhoAmI />
+                </div>
+            </div>
+            <Nav entries=entries />
+        </header>
+    }
+}
+
+#[component]
+fn Nav(entries: &'static [NavEntry]) -> impl IntoView {
+    let auth = Auth::expect();
+    let links = move || {
+        let permissions = auth.me().map(|me| me.permissions).unwrap_or_default();
+        allowed(entries, &permissions)
+            .into_iter()
+            .map(|entry| {
+                // `A` marks the link of the screen shown (and of those below
+                // it, `/plans/3` under `/plans`) with `aria-current`.
+                view! {
+                    <li>
+                        <A href=entry.path exact=entry.path == "/" attr:data-testid=entry.testid>
+                            {tr(entry.label)}
+                        </A>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <nav class="nav" aria-label=tr(catalogue::MAIN_NAV) data-testid="nav">
+            <ul>{links}</ul>
+        </nav>
+    }
+}
+
+/// Switches between Chinese and English; the choice is remembered.
+#[component]
+pub fn LanguageSwitch() -> impl IntoView {
+    let locale = Locale::expect();
+    view! {
+        <button
+            type="button"
+            class="lang-switch"
+            lang=move || i18n::other(locale.lang()).tag()
+            aria-label=tr(catalogue::SWITCH_LANGUAGE)
+            data-testid="lang-switch"
+            on:click=move |_| locale.set(i18n::other(locale.lang()))
+        >
+            {tr(catalogue::SWITCH_TO)}
+        </button>
+    }
+}
+
+/// Who is signed in, and the way out.
+#[component]
+fn WhoAmI() -> impl IntoView {
+    let auth = Auth::expect();
+    let locale = Locale::expect();
+    let sign_out = move |_| {
+        let Some(session) = auth.current() else { return };
+        // The page changes at once; revoking the refresh token on the server
+        // follows in the background and cannot keep anyone signed in here.
+        auth.clear(SignedOutBecause::SignedOut);
+        spawn_local(async move {
+            if let Err(error) = api::logout(&session).await {
+                leptos::logging::warn!("sign-out not confirmed by the server: {error}");
+            }
+        });
+    };
+    let who = move || {
+        auth.me().map(|me| {
+            let name = display::person_name(&me.display_name, &me.username).to_owned();
+            let role = me.role;
+            view! {
+                <div class="who-text">
+                    <span class="who-name" data-testid="me-name">{name}</span>
+                    <span class="who-meta">
+                        <span data-testid="me-role" data-role=role.as_str()>
+                            {move || locale.t(catalogue::role(role))}
+                        </span>
+                        <span class="who-sep" aria-hidden="true">"·"</span>
+                        <span class="who-unit" title=tr(catalogue::SCOPE) data-testid="me-unit">{me.unit_code}</span>
+                    </span>
+                </div>
+            }
+        })
+    };
+    view! {
+        <div class="who" data-testid="who">
+            {who}
+            <button type="button" class="signout" data-testid="logout" on:click=sign_out>
+                {tr(catalogue::SIGN_OUT)}
+            </button>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ENTRIES: &[NavEntry] = &[
+        NavEntry { path: "/", label: T::new("首页", "Home"), needs: None, testid: "nav-home" },
+        NavEntry { path: "/plans", label: T::new("计划", "Plans"), needs: Some(Permission::PlansRead), testid: "nav-plans" },
+        NavEntry { path: "/admin", label: T::new("管理", "Admin"), needs: Some(Permission::UsersWrite), testid: "nav-admin" },
+    ];
+
+    #[test]
+    fn only_what_the_permissions_allow_is_offered() {
+        let paths = |p: &[Permission]| allowed(ENTRIES, p).iter().map(|e| e.path).collect::<Vec<_>>();
+        assert_eq!(paths(&[]), ["/"]);
+        assert_eq!(paths(&[Permission::PlansRead]), ["/", "/plans"]);
+        assert_eq!(paths(&[Permission::UsersWrite, Permission::PlansRead]), ["/", "/plans", "/admin"]);
+    }
+}
