@@ -17,10 +17,11 @@ NPM ?= npm
 APT_GET ?= apt-get
 WASM_TARGET ?= wasm32-unknown-unknown
 WASM_BINDGEN ?= wasm-bindgen
-# Optional size pass, e.g. `wasm-opt -Oz` from the npm package `binaryen`.
-# Empty skips it. Never Debian's binaryen: its old wasm-opt emits a module
-# that fails at start with `WebAssembly.Table.set()` errors.
-FRONTEND_WASM_OPT ?=
+# The size pass: `wasm-opt -Oz` from the npm package `binaryen` (pinned in
+# e2e/package.json, installed by e2e-deps). Empty skips it. Never Debian's
+# binaryen: its old wasm-opt emits a module that fails at start with
+# `WebAssembly.Table.set()` errors.
+FRONTEND_WASM_OPT ?= $(E2E_DIR)/node_modules/.bin/wasm-opt
 
 FRONTEND_DIR ?= $(FE_ROOT)/frontend
 FRONTEND_DIST ?= $(FRONTEND_DIR)/dist
@@ -71,7 +72,7 @@ frontend: $(FRONTEND_DIST)/cascade_frontend_bg.wasm $(addprefix $(FRONTEND_DIST)
 $(FRONTEND_WASM): fe-force | tools-wasm
 	cd $(FE_ROOT) && $(CARGO) build -p cascade-frontend --target $(WASM_TARGET) --release
 
-$(FRONTEND_DIST)/cascade_frontend_bg.wasm: $(FRONTEND_WASM)
+$(FRONTEND_DIST)/cascade_frontend_bg.wasm: $(FRONTEND_WASM) | $(if $(FRONTEND_WASM_OPT),e2e-deps)
 	$(WASM_BINDGEN) --target web --no-typescript --out-name cascade_frontend --out-dir $(FRONTEND_DIST) $<
 	$(if $(FRONTEND_WASM_OPT),$(FRONTEND_WASM_OPT) -Oz $@ -o $@.opt && mv $@.opt $@)
 
