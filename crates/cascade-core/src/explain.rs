@@ -512,9 +512,8 @@ mod tests {
 
     /// The seed's 华南 region: Guangdong holds 40 % of the history and of
     /// the pipeline, 12 of the region's 35 staffing points, and an equal
-    /// priority, over a ¥300 M quarter.
-    #[test]
-    fn guangdong_reads_why_it_carries_the_region() {
+    /// priority, over a ¥300 M quarter. Guangdong's line, explained.
+    fn explain_huanan(name: &str, lang: Lang) -> Explanation {
         let region = [
             province(1, 40_000_000, 8_000_000, 12),
             province(2, 20_000_000, 4_000_000, 8),
@@ -525,7 +524,12 @@ mod tests {
         let rule = SplitRule::default();
         let total = 30_000_000_000;
         let s = split(total, &rule, &region).unwrap();
-        let e = explain("Guangdong", &s.lines[0], &s, &rule, total, s.lines.len(), Lang::En);
+        explain(name, &s.lines[0], &s, &rule, total, s.lines.len(), lang)
+    }
+
+    #[test]
+    fn guangdong_reads_why_it_carries_the_region() {
+        let e = explain_huanan("Guangdong", Lang::En);
         assert_eq!(
             e.summary,
             "Guangdong: suggested target ¥102,857,200.00, 34.3 % of the team's ¥300,000,000.00. \
@@ -658,17 +662,7 @@ mod tests {
     /// in Chinese, the figures identical.
     #[test]
     fn guangdong_reads_why_in_chinese() {
-        let region = [
-            province(1, 40_000_000, 8_000_000, 12),
-            province(2, 20_000_000, 4_000_000, 8),
-            province(3, 15_000_000, 3_000_000, 6),
-            province(4, 15_000_000, 3_000_000, 5),
-            province(5, 10_000_000, 2_000_000, 4),
-        ];
-        let rule = SplitRule::default();
-        let total = 30_000_000_000;
-        let s = split(total, &rule, &region).unwrap();
-        let e = explain("广东省区", &s.lines[0], &s, &rule, total, s.lines.len(), Lang::Zh);
+        let e = explain_huanan("广东省区", Lang::Zh);
         assert_eq!(
             e.summary,
             "广东省区：建议目标 ¥102,857,200.00，占团队目标 ¥300,000,000.00 的 34.3 %。其中最大的一部分来自你的客户过去的采购。"
@@ -696,7 +690,7 @@ mod tests {
             e.notes,
             ["目标取 ¥100.00 的整数倍，使团队各目标之和恰好等于 ¥300,000,000.00；按精确比例，你的目标应为 ¥102,857,142.86。"]
         );
-        let en = explain("广东省区", &s.lines[0], &s, &rule, total, s.lines.len(), Lang::En);
+        let en = explain_huanan("广东省区", Lang::En);
         let figures =
             |e: &Explanation| e.reasons.iter().map(|r| (r.factor, r.weight_percent, r.share_percent)).collect::<Vec<_>>();
         assert_eq!(figures(&e), figures(&en), "only the words change with the language");
