@@ -107,7 +107,31 @@ RULES = {
         r"kind": r"must be company for the root, and only for the root",
     },
     # Only a top plan takes a total of its own (a child's is its parent line).
-    "POST /api/v1/plans": {**PLAN_SETTINGS, r"total": r"must be a multiple of the rounding unit .*|is required for the company's plan"},
+    "POST /api/v1/plans": {
+        **PLAN_SETTINGS,
+        r"total": r"must be a multiple of the rounding unit .*|is required for the company's plan"
+        r"|is the parent line's final target, .*; leave it out",
+    },
+    # A line's final value stays in whole rounding units inside its band
+    # around the suggestion, both set by the plan; a reason goes with a
+    # changed value only.
+    "PATCH /api/v1/plans/{id}/lines/{line_id}": {
+        r"final": r"must be a whole number of rounding units .*|.* is outside the band .* around the suggested .*",
+        r"reason": r"only a line with a changed final value carries a reason",
+    },
+    # Who and what an event names is checked against the plan's lines, its
+    # unit's reps, customers and deals, and its period: all of it data.
+    "POST /api/v1/plans/{id}/calibrations": {
+        r"event\.(rep_id|to_rep_id|customer_ids|opportunity_id|reassign(\[\d+\]\.(customer_id|to_rep_id))?)": (
+            r"rep -?\d+ has no line in this plan|the rep already has a line in this plan"
+            r"|must be an active rep of .* who counts in .*|is not an active rep: .*|must be another rep with a line in this plan"
+            r"|no such opportunity in this plan's unit|the deal is not expected to close in .*|the deal's customer has no owner .*"
+            r"|name one or more existing customers, each once|the customers (must all belong to one rep|already belong to this rep)"
+            r"|customer -?\d+ of the departing rep has no receiving rep|is not a customer of the departing rep"
+            r"|the departing rep's open deal .*"
+        ),
+        r"event\.(effective|new_expected_close)": r"must lie in .*|must be after .* ends .*",
+    },
     # A status change says since when, and nobody leaves before joining.
     "POST /api/v1/reps": {r"status_since": r"is required when the status is not active|must not be before the hire date"},
     "PATCH /api/v1/reps/{id}": {r"status_since": r"is required when the status changes|must not be before the hire date"},
