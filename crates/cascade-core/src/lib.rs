@@ -21,4 +21,4 @@ pub use access::{Permission, Role};
 pub use money::{Money, MoneyError, MONEY_PATTERN};
 pub use period::{Period, PeriodError, PeriodKind, PERIOD_PATTERN};
 pub use stage::{CapabilityRating, FunnelStage, ProcurementStage, RepStatus, StageError};
-pub use text::{parse_name, parse_note, Code, TextError};
+pub use text::{parse_name, parse_note, says_why, Code, TextError, MIN_REASON, NOTE_MAX};

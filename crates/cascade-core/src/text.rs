@@ -93,6 +93,18 @@ pub fn parse_name(text: &str, max_len: usize) -> Result<String, TextError> {
     Ok(t.to_owned())
 }
 
+/// Longest note or free-text reason, in characters.
+pub const NOTE_MAX: usize = 2000;
+
+/// Reasons for changed targets, returned plans and calibrations must say
+/// something: at least this many characters once trimmed.
+pub const MIN_REASON: usize = 10;
+
+/// Whether `text` is long enough to be a reason (see [`MIN_REASON`]).
+pub fn says_why(text: &str) -> bool {
+    text.trim().chars().count() >= MIN_REASON
+}
+
 /// Free text (notes) of bounded length; may be empty; line breaks allowed.
 pub fn parse_note(text: &str, max_len: usize) -> Result<String, TextError> {
     if text.chars().count() > max_len {
@@ -107,6 +119,14 @@ pub fn parse_note(text: &str, max_len: usize) -> Result<String, TextError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reason_says_why_in_ten_characters_once_trimmed() {
+        assert!(says_why("省卫健委集采政策提前落地"));
+        assert!(says_why("  0123456789  "));
+        assert!(!says_why(" 012345678 \n"));
+        assert!(!says_why("集采提前"));
+    }
 
     #[test]
     fn codes() {

@@ -3,14 +3,12 @@
 
 use std::borrow::Cow;
 
-use cascade_core::{parse_name, parse_note, Code, Money};
+use cascade_core::{parse_name, parse_note, Code, Money, NOTE_MAX};
 use chrono::{NaiveDate, NaiveDateTime};
 use rust_decimal::Decimal;
 
 /// Longest name or address part.
 pub(crate) const NAME_MAX: usize = 100;
-/// Longest note or free-text reason.
-pub(crate) const NOTE_MAX: usize = 2000;
 /// How much of an offending value an error message quotes.
 const QUOTE_MAX: usize = 40;
 

@@ -22,8 +22,7 @@ use serde::{Deserialize, Serialize};
 use crate::auth::Caller;
 use crate::error::{ApiError, Errors};
 
-/// Reasons for changed lines, returns and calibrations must say something.
-pub const MIN_REASON: usize = 10;
+use cascade_core::MIN_REASON;
 
 /// The model's record of one line at its last generation, kept with the
 /// line so its explanation can be shown later exactly as computed.
@@ -517,8 +516,8 @@ pub fn check_reason(errs: &mut Errors, field: &str, reason: &Option<String>) -> 
         errs.push(field, format!("is required: at least {MIN_REASON} characters saying why"));
         return None;
     };
-    let text = errs.check(field, cascade_core::parse_note(raw, crate::validate::NOTE_MAX))?;
-    if text.chars().count() < MIN_REASON {
+    let text = errs.check(field, cascade_core::parse_note(raw, cascade_core::NOTE_MAX))?;
+    if !cascade_core::says_why(&text) {
         errs.push(field, format!("is required: at least {MIN_REASON} characters saying why"));
         return None;
     }

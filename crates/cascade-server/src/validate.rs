@@ -1,12 +1,11 @@
 //! Checks of request bodies that serde cannot express: trimmed, bounded
 //! names and notes. Every problem is collected so a client sees all at once.
 
-use cascade_core::{parse_name, parse_note};
+use cascade_core::{parse_name, parse_note, NOTE_MAX};
 
 use crate::error::Errors;
 
 pub const NAME_MAX: usize = 100;
-pub const NOTE_MAX: usize = 2000;
 
 /// Trims a required name in place, or records why it is refused.
 pub fn name(errs: &mut Errors, field: &str, value: &mut String) {
