@@ -27,7 +27,7 @@ FRONTEND_DIR ?= $(FE_ROOT)/frontend
 FRONTEND_DIST ?= $(FRONTEND_DIR)/dist
 # Follows CARGO_TARGET_DIR when that is set, like cargo itself.
 FRONTEND_TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),$(FE_ROOT)/target)
-FRONTEND_WASM := $(FRONTEND_TARGET_DIR)/$(WASM_TARGET)/release/cascade-frontend.wasm
+FRONTEND_WASM := $(FRONTEND_TARGET_DIR)/$(WASM_TARGET)/wasm-release/cascade-frontend.wasm
 # Static files copied beside the wasm-bindgen output.
 FRONTEND_STATIC ?= index.html style.css
 
@@ -70,7 +70,7 @@ frontend: $(FRONTEND_DIST)/cascade_frontend_bg.wasm $(addprefix $(FRONTEND_DIST)
 # shared crates too); the file only changes when cargo relinks it, so the
 # wasm-bindgen step below runs only then.
 $(FRONTEND_WASM): fe-force | tools-wasm
-	cd $(FE_ROOT) && $(CARGO) build -p cascade-frontend --target $(WASM_TARGET) --release
+	cd $(FE_ROOT) && $(CARGO) build -p cascade-frontend --target $(WASM_TARGET) --profile wasm-release
 
 $(FRONTEND_DIST)/cascade_frontend_bg.wasm: $(FRONTEND_WASM) | $(if $(FRONTEND_WASM_OPT),e2e-deps)
 	$(WASM_BINDGEN) --target web --no-typescript --out-name cascade_frontend --out-dir $(FRONTEND_DIST) $<
