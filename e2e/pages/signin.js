@@ -68,4 +68,16 @@ async function apiSignIn(request, user = DEMO_USER) {
   return response.json();
 }
 
-module.exports = { SignInPage, DEMO_USER, apiSignIn };
+/**
+ * Signs in through the page as `user` and waits for the shell.
+ * @param {import('@playwright/test').Page} page
+ * @param {{ username: string, password: string }} user
+ */
+async function signInAs(page, user) {
+  const signInPage = new SignInPage(page);
+  await signInPage.goto();
+  await signInPage.signIn(user.username, user.password);
+  await expect(page.getByTestId('me-name')).toBeVisible();
+}
+
+module.exports = { SignInPage, DEMO_USER, apiSignIn, signInAs };

@@ -4,7 +4,7 @@
 // back button, and the language switch that is remembered.
 const { test, expect } = require('@playwright/test');
 const { HomePage } = require('../pages/home');
-const { SignInPage, DEMO_USER, apiSignIn } = require('../pages/signin');
+const { DEMO_USER, apiSignIn, signInAs } = require('../pages/signin');
 const { PlansPage, PlanPage } = require('../pages/plans');
 const { yuan } = require('../pages/target');
 
@@ -20,13 +20,6 @@ async function get(request, user, path, language = 'zh-CN') {
   return response.json();
 }
 
-async function signIn(page, user) {
-  const signInPage = new SignInPage(page);
-  await signInPage.goto();
-  await signInPage.signIn(user.username, user.password);
-  await expect(page.getByTestId('me-name')).toBeVisible();
-}
-
 test('a region manager finds the quarter\'s plans, opens one as its tree, and every figure is the API\'s', async ({ page, request }, testInfo) => {
   const company = await get(request, RM, '/api/v1/company');
   const listed = await get(request, RM, `/api/v1/plans?limit=500&period=${company.quarter}`);
@@ -39,7 +32,7 @@ test('a region manager finds the quarter\'s plans, opens one as its tree, and ev
   const home = new HomePage(page);
   const plans = new PlansPage(page);
   const plan = new PlanPage(page);
-  await signIn(page, RM);
+  await signInAs(page, RM);
   await plans.navPlans.click();
   await expect(page).toHaveURL(/\/plans$/);
   await expect(plans.navPlans).toHaveAttribute('aria-current', 'page');
@@ -86,7 +79,7 @@ test('a line with a plan below opens in place on a desk and drills down on a pho
 
   const home = new HomePage(page);
   const plan = new PlanPage(page);
-  await signIn(page, RM);
+  await signInAs(page, RM);
   await page.goto(`/plans/${own.id}`);
   const row = plan.line(child.parent_line_id);
   if (testInfo.project.name === 'mobile') {
@@ -115,7 +108,7 @@ test('English by the switch, remembered across a reload, explanations included',
   const english = await get(request, user, `/api/v1/reps/${me.rep_id}/target?period=${company.quarter}`, 'en');
 
   const home = new HomePage(page);
-  await signIn(page, user);
+  await signInAs(page, user);
   await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
   await expect(page.getByTestId('nav-home')).toHaveText('首页');
   await page.getByTestId('lang-switch').click();
@@ -130,7 +123,7 @@ test('English by the switch, remembered across a reload, explanations included',
 });
 
 test('an address no screen answers says so, inside the shell', async ({ page }) => {
-  await signIn(page, RM);
+  await signInAs(page, RM);
   await page.goto('/no-such-screen');
   await expect(page.getByTestId('not-found')).toBeVisible();
   await expect(page.getByTestId('nav')).toBeVisible();

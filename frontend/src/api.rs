@@ -3,20 +3,24 @@
 //! Paths are absolute and same-origin: the server that serves this app also
 //! answers its API, so there is no base URL to configure and no CORS.
 //!
-//! Every `/api/v1` call goes through [`authed_get`]: it sends the access
+//! Every `/api/v1` call goes through [`authed_send`]: it sends the access
 //! token as `Authorization: Bearer …`; a 401 means the token expired, so it
 //! trades the refresh token for a new pair once and retries. If the server
 //! refuses the refresh token too, the session is over: it is cleared and the
 //! app falls back to the sign-in page.
+//!
+//! Writes to a plan or a line send the version they were computed from as
+//! `If-Match`; a 412 means someone else changed it since ([`ApiError::is_stale`]).
 
 use cascade_api_types::{
-    AttainmentReport, Company, Health, LoginRequest, Me, MyTarget, OrgUnitPage, Password, Plan, PlanLine, PlanPage, PlanStatus,
-    RefreshRequest, TokenResponse,
+    AttainmentReport, Company, Evidence, Health, LinePatch, LoginRequest, Me, MyTarget, OrgUnitPage, Password, Plan, PlanLine,
+    PlanPage, PlanStatus, RefreshRequest, TokenResponse,
 };
 use futures_util::lock::Mutex;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
+use wasm_bindgen::JsValue;
 
 use crate::session::{Auth, Session, SignedOutBecause};
 
@@ -32,6 +36,10 @@ pub const ORG_UNITS_PATH: &str = "/api/v1/org-units";
 pub const PLANS_PATH: &str = "/api/v1/plans";
 pub const PLAN_PATH: &str = "/api/v1/plans/{id}";
 pub const PLAN_LINES_PATH: &str = "/api/v1/plans/{id}/lines";
+pub const PLAN_LINE_PATH: &str = "/api/v1/plans/{id}/lines/{line_id}";
+pub const REBALANCE_PATH: &str = "/api/v1/plans/{id}/rebalance";
+pub const LINE_EVIDENCE_PATH: &str = "/api/v1/plans/{id}/lines/{line_id}/evidence";
+pub const EVIDENCE_PATH: &str = "/api/v1/plans/{id}/evidence/{evidence_id}";
 
 const ACCEPT: &str = "application/json, application/problem+json";
 
@@ -52,6 +60,8 @@ pub enum ApiError {
         detail: Option<String>,
         /// Seconds from a `Retry-After` header (429, 503).
         retry_after: Option<u64>,
+        /// The problem's `errors`: which value was refused and why.
+        fields: Vec<FieldProblem>,
     },
     #[error("unexpected response: {reason} · {method} {path}")]
     Decode { method: &'static str, path: &'static str, reason: String },
@@ -60,11 +70,39 @@ pub enum ApiError {
     SignedOut,
 }
 
+/// One refused value of a problem's `errors`, as the server words it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct FieldProblem {
+    pub field: String,
+    pub reason: String,
+}
+
 impl ApiError {
     pub fn status(&self) -> Option<u16> {
         match self {
             ApiError::Status { status, .. } => Some(*status),
             _ => None,
+        }
+    }
+
+    /// 412: the plan or line changed since it was read; nothing was written.
+    pub fn is_stale(&self) -> bool {
+        self.status() == Some(412)
+    }
+
+    /// Why the server refused `field`, if it named that field.
+    pub fn field_reason(&self, field: &str) -> Option<String> {
+        let ApiError::Status { fields, .. } = self else { return None };
+        let reasons: Vec<&str> = fields.iter().filter(|f| f.field == field).map(|f| f.reason.as_str()).collect();
+        (!reasons.is_empty()).then(|| reasons.join("; "))
+    }
+
+    /// Whether every refused value is one of `shown` (those a form shows
+    /// beside their inputs); otherwise the form shows the whole message too.
+    pub fn only_fields(&self, shown: &[&str]) -> bool {
+        match self {
+            ApiError::Status { fields, .. } => !fields.is_empty() && fields.iter().all(|f| shown.contains(&f.field.as_str())),
+            _ => false,
         }
     }
 }
@@ -143,6 +181,104 @@ pub async fn list_plan_lines(auth: Auth, plan_id: i64) -> Result<Vec<PlanLine>, 
     authed_get_url(auth, PLAN_LINES_PATH, &PLAN_LINES_PATH.replace("{id}", &plan_id.to_string())).await
 }
 
+fn line_url(template: &str, plan_id: i64, line_id: i64) -> String {
+    template.replace("{id}", &plan_id.to_string()).replace("{line_id}", &line_id.to_string())
+}
+
+/// Changes one line, as read at `version`.
+pub async fn patch_line(auth: Auth, plan_id: i64, line_id: i64, version: i64, patch: &LinePatch) -> Result<PlanLine, ApiError> {
+    let url = line_url(PLAN_LINE_PATH, plan_id, line_id);
+    let response =
+        authed_send(auth, "PATCH", PLAN_LINE_PATH, |token| with_json(builder("PATCH", &url, token, Some(version)), patch))
+            .await?;
+    decode("PATCH", PLAN_LINE_PATH, response).await
+}
+
+/// Spreads what the pinned lines leave over the others, as read at `version`.
+pub async fn rebalance(auth: Auth, plan_id: i64, version: i64) -> Result<Plan, ApiError> {
+    let url = REBALANCE_PATH.replace("{id}", &plan_id.to_string());
+    let response = authed_send(auth, "POST", REBALANCE_PATH, |token| {
+        builder("POST", &url, token, Some(version)).build().map_err(|e| ApiError::Network {
+            method: "POST",
+            path: REBALANCE_PATH,
+            reason: e.to_string(),
+        })
+    })
+    .await?;
+    decode("POST", REBALANCE_PATH, response).await
+}
+
+pub async fn list_evidence(auth: Auth, plan_id: i64, line_id: i64) -> Result<Vec<Evidence>, ApiError> {
+    authed_get_url(auth, LINE_EVIDENCE_PATH, &line_url(LINE_EVIDENCE_PATH, plan_id, line_id)).await
+}
+
+/// Attaches `file` to a line: its bytes are the body, sent with its type.
+pub async fn upload_evidence(auth: Auth, plan_id: i64, line_id: i64, file: &web_sys::File) -> Result<Evidence, ApiError> {
+    let name = file.name();
+    let url = format!(
+        "{}?file_name={}",
+        line_url(LINE_EVIDENCE_PATH, plan_id, line_id),
+        String::from(js_sys::encode_uri_component(&name))
+    );
+    let browser_type = file.type_();
+    let content_type = evidence_type(&browser_type, &name);
+    let response = authed_send(auth, "POST", LINE_EVIDENCE_PATH, |token| {
+        builder("POST", &url, token, None)
+            .header("Content-Type", content_type)
+            .body(JsValue::from(file.clone()))
+            .map_err(|e| ApiError::Network { method: "POST", path: LINE_EVIDENCE_PATH, reason: e.to_string() })
+    })
+    .await?;
+    decode("POST", LINE_EVIDENCE_PATH, response).await
+}
+
+/// The type to send a file as: the browser's, or from the name's extension
+/// when the browser gives none (some systems know no Office types).
+pub fn evidence_type<'a>(browser: &'a str, name: &str) -> &'a str {
+    if !browser.is_empty() {
+        return browser;
+    }
+    let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    match extension.as_str() {
+        "pdf" => "application/pdf",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "webp" => "image/webp",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "pptx" => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "csv" => "text/csv",
+        "txt" => "text/plain",
+        _ => "application/octet-stream",
+    }
+}
+
+/// One evidence file's bytes, as a blob of its own type.
+pub async fn download_evidence(auth: Auth, plan_id: i64, evidence: &Evidence) -> Result<web_sys::Blob, ApiError> {
+    let url = EVIDENCE_PATH.replace("{id}", &plan_id.to_string()).replace("{evidence_id}", &evidence.id.to_string());
+    let response = authed_send(auth, "GET", EVIDENCE_PATH, |token| {
+        builder("GET", &url, token, None).build().map_err(|e| ApiError::Network {
+            method: "GET",
+            path: EVIDENCE_PATH,
+            reason: e.to_string(),
+        })
+    })
+    .await?;
+    if !response.ok() {
+        return Err(status_error("GET", EVIDENCE_PATH, response).await);
+    }
+    let bytes =
+        response.binary().await.map_err(|e| ApiError::Decode { method: "GET", path: EVIDENCE_PATH, reason: e.to_string() })?;
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(&evidence.content_type);
+    web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(|e| ApiError::Decode {
+        method: "GET",
+        path: EVIDENCE_PATH,
+        reason: format!("{e:?}"),
+    })
+}
+
 /// Signs in. The caller keeps the session (see [`Auth::set`]).
 pub async fn login(username: &str, password: &str) -> Result<Session, LoginError> {
     let body = LoginRequest { username: username.trim().to_owned(), password: Password(password.to_owned()) };
@@ -174,22 +310,57 @@ pub async fn authed_get<T: DeserializeOwned>(auth: Auth, path: &'static str) -> 
 /// [`authed_get`] of `url`, a `path` template filled in (ids, query); errors
 /// name the template, which says which call failed without the values.
 pub async fn authed_get_url<T: DeserializeOwned>(auth: Auth, path: &'static str, url: &str) -> Result<T, ApiError> {
-    let session = auth.current().ok_or(ApiError::SignedOut)?;
-    let mut response = send_authed_get(path, url, &session.access_token).await?;
-    if response.status() == 401 {
-        let renewed = renew(auth, &session.access_token).await?;
-        response = send_authed_get(path, url, &renewed.access_token).await?;
-    }
+    let response = authed_send(auth, "GET", path, |token| {
+        builder("GET", url, token, None).build().map_err(|e| ApiError::Network { method: "GET", path, reason: e.to_string() })
+    })
+    .await?;
     decode("GET", path, response).await
 }
 
-async fn send_authed_get(path: &'static str, url: &str, access_token: &str) -> Result<Response, ApiError> {
-    // The server writes explanations in the language asked for.
-    let request = Request::get(url)
+/// Sends the request `make` builds with an access token, as the signed-in
+/// person; after a 401 it renews the token and sends it once more, which is
+/// why the request is made by a function (a body can be sent twice).
+async fn authed_send(
+    auth: Auth,
+    method: &'static str,
+    path: &'static str,
+    make: impl Fn(&str) -> Result<Request, ApiError>,
+) -> Result<Response, ApiError> {
+    let session = auth.current().ok_or(ApiError::SignedOut)?;
+    let mut response = send_request(method, path, make(&session.access_token)?).await?;
+    if response.status() == 401 {
+        let renewed = renew(auth, &session.access_token).await?;
+        response = send_request(method, path, make(&renewed.access_token)?).await?;
+    }
+    Ok(response)
+}
+
+/// A request to `url` with the caller's token, the language explanations
+/// are to be written in, and the version a write was computed from.
+fn builder(method: &str, url: &str, access_token: &str, if_match: Option<i64>) -> RequestBuilder {
+    let builder = match method {
+        "POST" => Request::post(url),
+        "PATCH" => Request::patch(url),
+        "PUT" => Request::put(url),
+        "DELETE" => Request::delete(url),
+        _ => Request::get(url),
+    };
+    let builder = builder
         .header("Accept", ACCEPT)
         .header("Accept-Language", crate::i18n::current().tag())
         .header("Authorization", &bearer(access_token));
-    send("GET", path, request).await
+    match if_match {
+        Some(version) => builder.header("If-Match", &format!("\"{version}\"")),
+        None => builder,
+    }
+}
+
+fn with_json<B: serde::Serialize>(builder: RequestBuilder, body: &B) -> Result<Request, ApiError> {
+    builder.json(body).map_err(|e| ApiError::Decode { method: "SEND", path: "body", reason: e.to_string() })
+}
+
+async fn send_request(method: &'static str, path: &'static str, request: Request) -> Result<Response, ApiError> {
+    request.send().await.map_err(|e| ApiError::Network { method, path, reason: e.to_string() })
 }
 
 /// Held while a refresh is in flight. A refresh token works exactly once
@@ -261,6 +432,7 @@ async fn status_error(method: &'static str, path: &'static str, response: Respon
         message: problem_message(status, &response.status_text(), &body),
         detail: problem_detail(&body),
         retry_after,
+        fields: problem_fields(&body),
     }
 }
 
@@ -320,6 +492,17 @@ struct ProblemText {
     detail: Option<String>,
 }
 
+#[derive(Deserialize)]
+struct ProblemFields {
+    #[serde(default)]
+    errors: Vec<FieldProblem>,
+}
+
+/// The problem's `errors`, when the body is problem+json and has them.
+pub fn problem_fields(body: &str) -> Vec<FieldProblem> {
+    serde_json::from_str::<ProblemFields>(body).map(|p| p.errors).unwrap_or_default()
+}
+
 fn words(s: Option<String>) -> Option<String> {
     s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
 }
@@ -360,6 +543,7 @@ mod tests {
             message: "whatever".into(),
             detail: detail.map(str::to_owned),
             retry_after,
+            fields: Vec::new(),
         }
     }
 
@@ -375,6 +559,37 @@ mod tests {
     fn detail_alone_or_equal_to_title_is_shown_once() {
         assert_eq!(problem_message(409, "", r#"{"detail":"已存在"}"#), "已存在");
         assert_eq!(problem_message(409, "", r#"{"title":"Conflict","detail":"Conflict"}"#), "Conflict");
+    }
+
+    #[test]
+    fn refused_fields_are_read_from_the_problem() {
+        let body = r#"{"status":422,"title":"Some values were refused","errors":[{"field":"final","reason":"is outside the band"},{"field":"reason","reason":"is required"},{"field":"final","row":null,"reason":"must be whole"}]}"#;
+        let fields = problem_fields(body);
+        assert_eq!(fields.len(), 3);
+        let error = ApiError::Status {
+            method: "PATCH",
+            path: PLAN_LINE_PATH,
+            status: 422,
+            message: String::new(),
+            detail: None,
+            retry_after: None,
+            fields,
+        };
+        assert_eq!(error.field_reason("final").as_deref(), Some("is outside the band; must be whole"));
+        assert_eq!(error.field_reason("notes"), None);
+        assert!(error.only_fields(&["final", "reason"]));
+        assert!(!error.only_fields(&["final"]));
+        assert!(problem_fields("<html/>").is_empty());
+        assert!(problem_fields(r#"{"title":"x"}"#).is_empty());
+        assert!(!error.is_stale());
+    }
+
+    #[test]
+    fn evidence_types_fall_back_to_the_extension() {
+        assert_eq!(evidence_type("image/png", "x.jpg"), "image/png");
+        assert_eq!(evidence_type("", "会议纪要.PDF"), "application/pdf");
+        assert_eq!(evidence_type("", "政策.docx"), "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+        assert_eq!(evidence_type("", "noext"), "application/octet-stream");
     }
 
     #[test]

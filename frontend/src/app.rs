@@ -19,6 +19,7 @@ use crate::screens::signin::SignIn;
 use crate::screens::NAV;
 use crate::session::Auth;
 use crate::widgets::shell::Masthead;
+use crate::widgets::toast::{ToastRegion, Toasts};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -44,6 +45,7 @@ pub fn App() -> impl IntoView {
 #[component]
 fn SignedIn() -> impl IntoView {
     CompanyInfo::provide(Auth::expect());
+    Toasts::provide();
     view! {
         <Router>
             <div class="shell">
@@ -55,6 +57,7 @@ fn SignedIn() -> impl IntoView {
                         <Route path=path!("/plans/:id") view=PlanScreen />
                     </Routes>
                 </main>
+                <ToastRegion />
             </div>
         </Router>
     }

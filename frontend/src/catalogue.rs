@@ -7,6 +7,7 @@ use cascade_core::access::Role;
 
 use crate::api::{ApiError, LoginError};
 use crate::i18n::{Lang, T};
+use crate::widgets::band::AmountError;
 
 // The shell. The product's name is the same in both languages.
 pub const BRAND: &str = "Cascade";
@@ -89,6 +90,107 @@ pub const PRIORITY: T = T::new("战略优先级", "Strategic priority");
 pub const REVISION: T = T::new("版本", "Revision");
 pub const RECONCILES: T = T::new("明细合计与总目标一致", "The lines add up to the total");
 pub const DOES_NOT_RECONCILE: T = T::new("明细合计与总目标不一致", "The lines do not add up to the total");
+
+// Adjusting a line.
+pub const ADJUST: T = T::new("调整", "Adjust");
+pub const ROUNDING_UNIT: T = T::new("最小单位", "in units of");
+pub const BAND_SLIDER: T = T::new("在允许范围内拖动最终目标", "Drag the final target within the allowed range");
+pub const NEW_FINAL: T = T::new("新的最终目标（元）", "New final target (yuan)");
+pub const REASON: T = T::new("调整原因", "Reason for the change");
+pub const SAVE_AND_PIN: T = T::new("保存并锁定", "Save and pin");
+pub const SAVING: T = T::new("保存中…", "Saving…");
+pub const PIN_HINT: T =
+    T::new("保存后此行被锁定：重新平衡不会改变它。", "Once saved the line is pinned: rebalancing leaves it alone.");
+pub const UNPIN: T = T::new("解除锁定，恢复建议目标", "Unpin: back to the suggestion");
+pub const CLOSE: T = T::new("关闭", "Close");
+pub const LIVE_SUM: T = T::new("各行合计（含本次修改）", "Sum of the lines (with this change)");
+pub const PARENT_TARGET: T = T::new("上级目标", "Parent's target");
+pub const SUM_MATCHES: T = T::new("各行合计与上级目标一致，精确到元。", "The lines add up to the parent's target, to the yuan.");
+pub const SUM_DIFFERS: T = T::new(
+    "各行合计与上级目标不一致：保存后点击“重新平衡”，由未锁定的行分摊差额。",
+    "The lines do not add up to the parent's target: after saving, rebalance to let the unpinned lines take the difference.",
+);
+pub const REBALANCE: T = T::new("重新平衡", "Rebalance");
+pub const REBALANCE_HINT: T = T::new(
+    "未锁定的行按建议目标的比例分摊锁定行之外的目标，各自不超出允许范围。",
+    "The unpinned lines share what the pinned ones leave, in proportion to their suggestions, each inside its band.",
+);
+pub const REBALANCED: T = T::new("已重新平衡", "Rebalanced");
+pub const STALE: T = T::new(
+    "有人刚刚修改了这个计划，请重新加载。您输入的内容会保留。",
+    "Someone changed this plan — reload. What you typed is kept.",
+);
+pub const RELOAD: T = T::new("重新加载", "Reload");
+pub const EVIDENCE: T = T::new("依据材料", "Evidence");
+pub const NO_EVIDENCE: T = T::new("尚无依据材料。", "No evidence yet.");
+pub const DROP_EVIDENCE: T = T::new(
+    "拖入文件或点击选择：会议纪要、政策通知（PDF、图片、Office 文件，每个不超过 10 MB）",
+    "Drop files here or choose them: meeting notes, policy notices (PDF, images, Office files, up to 10 MB each)",
+);
+pub const CHOOSE_FILES: T = T::new("选择文件", "Choose files");
+pub const UPLOADING: T = T::new("上传中…", "Uploading…");
+pub const DOWNLOAD: T = T::new("下载", "Download");
+
+/// "Saved: 广东 ¥4,560,000.00".
+pub fn saved(name: &str, amount: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("已保存：{name} {amount}"),
+        Lang::En => format!("Saved: {name} {amount}"),
+    }
+}
+
+/// "Uploaded: 会议纪要.pdf".
+pub fn uploaded(file: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("已上传：{file}"),
+        Lang::En => format!("Uploaded: {file}"),
+    }
+}
+
+/// The dialog's title: whose target is adjusted.
+pub fn adjust_title(name: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("调整{name}的目标"),
+        Lang::En => format!("Adjust {name}'s target"),
+    }
+}
+
+/// How many evidence files a line has, for its button.
+pub fn evidence_count(n: u64, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("依据材料 {n} 份"),
+        Lang::En if n == 1 => "1 evidence file".to_owned(),
+        Lang::En => format!("{n} evidence files"),
+    }
+}
+
+/// Under the reason: how much is needed and how much is there.
+pub fn reason_hint(typed: usize, lang: Lang) -> String {
+    let min = cascade_core::MIN_REASON;
+    match lang {
+        Lang::Zh => format!("至少 {min} 个字，已输入 {typed} 个"),
+        Lang::En => format!("At least {min} characters; {typed} so far"),
+    }
+}
+
+/// Why a typed target cannot be saved.
+pub fn amount_error(error: AmountError, lang: Lang) -> String {
+    let yuan = crate::display::yuan;
+    match (error, lang) {
+        (AmountError::Empty, Lang::Zh) => "请输入新的最终目标".to_owned(),
+        (AmountError::Empty, Lang::En) => "Enter the new final target".to_owned(),
+        (AmountError::NotANumber, Lang::Zh) => "请输入以元为单位的数字，例如 4560000".to_owned(),
+        (AmountError::NotANumber, Lang::En) => "Enter a number of yuan, such as 4560000".to_owned(),
+        (AmountError::TooPrecise, Lang::Zh) => "最多保留两位小数".to_owned(),
+        (AmountError::TooPrecise, Lang::En) => "At most two decimals".to_owned(),
+        (AmountError::NotWhole { unit }, Lang::Zh) => format!("必须是 {} 的整数倍", yuan(unit)),
+        (AmountError::NotWhole { unit }, Lang::En) => format!("Must be a whole number of {}", yuan(unit)),
+        (AmountError::Outside { min, max }, Lang::Zh) => format!("超出允许范围：须在 {} 至 {} 之间", yuan(min), yuan(max)),
+        (AmountError::Outside { min, max }, Lang::En) => {
+            format!("Outside the allowed range: it must lie between {} and {}", yuan(min), yuan(max))
+        }
+    }
+}
 
 pub fn plan_status(status: PlanStatus) -> T {
     match status {
@@ -213,6 +315,15 @@ mod tests {
         assert!(api_error(&network, Lang::En).starts_with("Cannot reach the server"));
         assert!(api_error(&network, Lang::En).ends_with("GET /healthz"));
         assert_eq!(api_error(&ApiError::SignedOut, Lang::Zh), "登录已过期，请重新登录");
+    }
+
+    #[test]
+    fn refused_amounts_say_what_is_allowed() {
+        let outside = AmountError::Outside { min: 340_000_000, max: 460_000_000 };
+        assert_eq!(amount_error(outside, Lang::Zh), "超出允许范围：须在 ¥3,400,000.00 至 ¥4,600,000.00 之间");
+        assert!(amount_error(outside, Lang::En).contains("between ¥3,400,000.00 and ¥4,600,000.00"));
+        assert_eq!(amount_error(AmountError::NotWhole { unit: 10_000 }, Lang::Zh), "必须是 ¥100.00 的整数倍");
+        assert_eq!(reason_hint(3, Lang::Zh), "至少 10 个字，已输入 3 个");
     }
 
     #[test]

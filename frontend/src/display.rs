@@ -28,6 +28,16 @@ pub fn status_tone(status: &str) -> &'static str {
     }
 }
 
+/// A file's size as people read it: bytes, KB or MB (1024-based, one decimal).
+pub fn file_size(bytes: u64) -> String {
+    const KB: u64 = 1024;
+    match bytes {
+        b if b < KB => format!("{b} B"),
+        b if b < KB * KB => format!("{:.1} KB", b as f64 / KB as f64),
+        b => format!("{:.1} MB", b as f64 / (KB * KB) as f64),
+    }
+}
+
 /// The name in the header: the display name, or the username when the
 /// display name is blank.
 pub fn person_name<'a>(display_name: &'a str, username: &'a str) -> &'a str {
@@ -110,6 +120,14 @@ pub fn spread(gini: Option<Decimal>, max_over_min: Option<Decimal>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_sizes_read_in_bytes_kb_or_mb() {
+        assert_eq!(file_size(0), "0 B");
+        assert_eq!(file_size(1023), "1023 B");
+        assert_eq!(file_size(1536), "1.5 KB");
+        assert_eq!(file_size(10 * 1024 * 1024), "10.0 MB");
+    }
 
     #[test]
     fn a_blank_display_name_falls_back_to_the_username() {

@@ -1,8 +1,12 @@
 //! Pieces every screen shares. A screen composes these and the catalogue's
 //! words; it never styles a figure or an error state on its own.
 
+pub mod band;
+pub mod dialog;
 pub mod facts;
+pub mod file_drop;
 pub mod money;
 pub mod shell;
 pub mod state;
 pub mod target_card;
+pub mod toast;

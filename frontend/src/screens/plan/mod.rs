@@ -5,11 +5,18 @@
 //! On a desk a line with a plan below it opens in place, level under level;
 //! on a phone (narrow screens hide the in-place toggle) the same line is a
 //! link to that plan's own screen: a drill-down list, one level per screen.
+//!
+//! A draft or returned plan is adjusted on its own screen (see `adjust`):
+//! each of its lines opens a dialog, and the header rebalances.
+
+mod adjust;
 
 use std::collections::HashMap;
 
 use cascade_api_types::{Plan, PlanLine};
+use cascade_core::access::Permission;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
@@ -19,7 +26,9 @@ use crate::session::Auth;
 use crate::widgets::facts::Fact;
 use crate::widgets::money::{Headline, Yuan};
 use crate::widgets::state::{load_error, Empty, Loading};
+use crate::widgets::toast::Toasts;
 use crate::{catalogue, display};
+use adjust::{AdjustDialog, Editing, StaleNotice};
 
 /// A plan, its lines, the plan below each line (by line id) among the
 /// plans of its period the caller can see, and whether the caller can see
@@ -70,17 +79,34 @@ fn PlanView(id: i64) -> impl IntoView {
     let auth = Auth::expect();
     let locale = Locale::expect();
     let level = LocalResource::new(move || load(auth, id, locale.lang()));
+    let editing = Editing::provide(Callback::new(move |()| level.refetch()));
+    let screen = move |level: Level| {
+        let writer = auth.me().is_some_and(|me| me.permissions.contains(&Permission::PlansWrite));
+        let editable = writer && level.plan.status.is_editable();
+        let dialog = {
+            let level = level.clone();
+            move || {
+                let line = editing.line.get().and_then(|id| level.lines.iter().find(|l| l.id == id).cloned())?;
+                Some(view! { <AdjustDialog plan=level.plan.clone() line=line editable=editable /> })
+            }
+        };
+        view! {
+            <Header plan=level.plan.clone() parent_visible=level.parent_visible editable=editable />
+            {lines(level, 0, editable)}
+            {dialog}
+        }
+    };
     view! {
         <Transition fallback=|| view! { <Loading /> }>
             <ErrorBoundary fallback=move |errors| load_error(errors, move || level.refetch())>
-                {move || level.get().map(|result| result.map(|level| view! { <Header plan=level.plan.clone() parent_visible=level.parent_visible /> {lines(level, 0)} }))}
+                {move || level.get().map(|result| result.map(screen))}
             </ErrorBoundary>
         </Transition>
     }
 }
 
 #[component]
-fn Header(plan: Plan, parent_visible: bool) -> impl IntoView {
+fn Header(plan: Plan, parent_visible: bool, editable: bool) -> impl IntoView {
     let locale = Locale::expect();
     let status = plan.status;
     let reconciles = plan.difference.fen() == 0;
@@ -122,20 +148,63 @@ fn Header(plan: Plan, parent_visible: bool) -> impl IntoView {
                 <span aria-hidden="true">{if reconciles { "✓ " } else { "✗ " }}</span>
                 {tr(if reconciles { catalogue::RECONCILES } else { catalogue::DOES_NOT_RECONCILE })}
             </p>
+            {editable.then(|| view! { <Rebalance plan_id=plan.id version=plan.version /> })}
+            <StaleNotice testid="plan-stale" />
         </section>
     }
 }
 
+/// Spreads what the pinned lines leave over the others (the server's
+/// rebalance), from the plan as shown.
+#[component]
+fn Rebalance(plan_id: i64, version: i64) -> impl IntoView {
+    let auth = Auth::expect();
+    let locale = Locale::expect();
+    let editing = Editing::expect();
+    let toasts = Toasts::expect();
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<api::ApiError>);
+    let run = move |_| {
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            let result = api::rebalance(auth, plan_id, version).await;
+            busy.set(false);
+            match result {
+                Ok(_) => {
+                    toasts.say(locale.t(catalogue::REBALANCED).to_owned());
+                    editing.reload.run(());
+                }
+                Err(e) if e.is_stale() => editing.stale.set(true),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let refused = move || {
+        error.with(|e| e.as_ref().map(|e| e.field_reason("lines").unwrap_or_else(|| catalogue::api_error(e, locale.lang()))))
+    };
+    view! {
+        <div class="rebalance">
+            <button type="button" data-testid="plan-rebalance" disabled=move || busy.get() on:click=run aria-describedby="rebalance-hint">
+                {tr(catalogue::REBALANCE)}
+            </button>
+            <p class="hint" id="rebalance-hint">{tr(catalogue::REBALANCE_HINT)}</p>
+            <p class="form-error" role="alert" data-testid="rebalance-error">{refused}</p>
+        </div>
+    }
+}
+
 /// A plan's lines as a table; `depth` is how far below the screen's plan
-/// this level sits (its rows are indented by it).
-fn lines(level: Level, depth: usize) -> AnyView {
+/// this level sits (its rows are indented by it). `editable`: the lines
+/// can be adjusted here (only the screen's own plan's, at depth 0).
+fn lines(level: Level, depth: usize, editable: bool) -> AnyView {
     if level.lines.is_empty() {
         return view! { <Empty text=catalogue::NO_LINES testid="plan-no-lines" /> }.into_any();
     }
     let Level { plan, lines, below, .. } = level;
     let rows = lines.into_iter().map(|line| {
         let child = below.get(&line.id).copied();
-        view! { <LineRow line=line child=child depth=depth band_percent=plan.band_percent.to_string() /> }
+        view! { <LineRow line=line child=child depth=depth band_percent=plan.band_percent.to_string() editable=editable /> }
     });
     let rows = rows.collect_view();
     let table = view! {
@@ -149,6 +218,7 @@ fn lines(level: Level, depth: usize) -> AnyView {
                     <th scope="col" class="num">{tr(catalogue::ACHIEVED)}</th>
                     <th scope="col" class="num">{tr(catalogue::ATTAINMENT)}</th>
                     <th scope="col">{tr(catalogue::WHY)}</th>
+                    <th scope="col"><span class="visually-hidden">{tr(catalogue::ADJUST)}</span></th>
                 </tr>
             </thead>
             <tbody>{rows}</tbody>
@@ -162,9 +232,42 @@ fn lines(level: Level, depth: usize) -> AnyView {
 }
 
 #[component]
-fn LineRow(line: PlanLine, child: Option<i64>, depth: usize, band_percent: String) -> impl IntoView {
+fn LineRow(line: PlanLine, child: Option<i64>, depth: usize, band_percent: String, editable: bool) -> impl IntoView {
     let auth = Auth::expect();
     let locale = Locale::expect();
+    let editing = Editing::expect();
+    let line_id = line.id;
+    let evidence = line.evidence;
+    // The screen's own lines open their dialog: to adjust, or to read the
+    // evidence of a plan that can no longer change.
+    let actions = (depth == 0 && (editable || evidence > 0)).then(|| {
+        let label = move || {
+            let lang = locale.lang();
+            if editable {
+                locale.t(catalogue::ADJUST).to_owned()
+            } else {
+                catalogue::evidence_count(evidence, lang)
+            }
+        };
+        view! {
+            <button
+                type="button"
+                class="line-action"
+                data-testid=if editable { "line-adjust" } else { "line-evidence-open" }
+                on:click=move |_| editing.line.set(Some(line_id))
+            >
+                {label}
+            </button>
+        }
+    });
+    let evidence_note = (evidence > 0).then(|| {
+        view! {
+            <span class="tag" data-testid="line-evidence" data-count=evidence>
+                <span aria-hidden="true">"📎 "</span>
+                {move || catalogue::evidence_count(evidence, locale.lang())}
+            </span>
+        }
+    });
     let open = RwSignal::new(false);
     let (suggested, final_fen) = (line.suggested.fen(), line.final_target.fen());
     let inside = display::in_band(final_fen, line.band_min.fen(), line.band_max.fen());
@@ -198,10 +301,10 @@ fn LineRow(line: PlanLine, child: Option<i64>, depth: usize, band_percent: Strin
             let level = LocalResource::new(move || load(auth, plan, locale.lang()));
             view! {
                 <tr class="below">
-                    <td colspan="7">
+                    <td colspan="8">
                         <Transition fallback=|| view! { <Loading /> }>
                             <ErrorBoundary fallback=move |errors| load_error(errors, move || level.refetch())>
-                                {move || level.get().map(|r| r.map(|level| lines(level, depth + 1)))}
+                                {move || level.get().map(|r| r.map(|level| lines(level, depth + 1, false)))}
                             </ErrorBoundary>
                         </Transition>
                     </td>
@@ -233,7 +336,9 @@ fn LineRow(line: PlanLine, child: Option<i64>, depth: usize, band_percent: Strin
                     </details>
                 })}
                 {line.reason.clone().map(|r| view! { <p class="adjustment" data-testid="line-reason">{r}</p> })}
+                {evidence_note}
             </td>
+            <td class="line-actions">{actions}</td>
         </tr>
         {below}
     }
