@@ -235,6 +235,11 @@ async fn planning_end_to_end(app: TestApp) {
     assert_eq!(s, 404, "another region's plan is invisible");
     rm1.write(Method::POST, &format!("/api/v1/plans/{rp}/generate"), 1, None).await;
     let plan = rm1.write(Method::POST, &format!("/api/v1/plans/{rp}/submit"), 2, None).await;
+    // 待我审批: the submitted region plan waits for HQ, not for its own manager.
+    let waiting = |body: &Value| body["items"].as_array().unwrap().iter().map(|p| p["id"].as_i64().unwrap()).collect::<Vec<_>>();
+    assert_eq!(waiting(&hq.get("/api/v1/plans?approvable=true").await.1), vec![rp]);
+    assert_eq!(waiting(&rm1.get("/api/v1/plans?approvable=true").await.1), Vec::<i64>::new());
+    assert_eq!(waiting(&rm1.get("/api/v1/plans?status=submitted").await.1), vec![rp], "he sees it, as submitted");
     let (s, _, _) =
         rm1.go(Method::POST, &format!("/api/v1/plans/{rp}/approve"), Some(plan["version"].as_i64().unwrap()), None).await;
     assert_eq!(s, 403, "a region plan is approved by HQ");
@@ -289,6 +294,10 @@ async fn planning_end_to_end(app: TestApp) {
     let pv = plan["version"].as_i64().unwrap();
     let (s, _, _) = pm1.go(Method::POST, &format!("/api/v1/plans/{pp}/approve"), Some(pv), None).await;
     assert_eq!(s, 403, "a province manager lacks plans.approve");
+    let (s, _) = pm1.get("/api/v1/plans?approvable=true").await;
+    assert_eq!(s, 403, "nor has he an approval inbox");
+    assert_eq!(waiting(&rm1.get("/api/v1/plans?approvable=true").await.1), vec![pp], "the province plan waits for its region");
+    assert_eq!(waiting(&hq.get("/api/v1/plans?approvable=true").await.1), vec![pp], "and HQ, above it, may act too");
     rm1.write(Method::POST, &format!("/api/v1/plans/{pp}/approve"), pv, None).await;
     let (s, _) = rep1.get(&format!("/api/v1/reps/{e2}/target?period=2026-Q4")).await;
     assert_eq!(s, 404, "a colleague's target is not a rep's business");

@@ -213,6 +213,11 @@ pub struct PlanFilter {
     pub period: Option<Period>,
     pub status: Option<api::PlanStatus>,
     pub product_line_id: Option<i64>,
+    /// Only plans waiting for the scope's approval: submitted, of a unit
+    /// below the scope's root (a plan is approved from the unit above its
+    /// own; the company's plan by the company). The server's
+    /// `require_approver` is the same rule for one plan.
+    pub approvable: bool,
 }
 
 /// A revision with the lines it changed.

@@ -128,6 +128,11 @@ list_query!(
         period: Option<Period>,
         status: Option<PlanStatus>,
         product_line_id: Option<i64>,
+        /// `true`: only plans waiting for your approval (待我审批): submitted
+        /// plans of the units below yours, which you approve or return. A
+        /// region manager's own region plan waits for HQ, not for them.
+        /// Needs `plans.approve`.
+        approvable: Option<bool>,
     }
 );
 
@@ -141,7 +146,12 @@ pub async fn list_plans(
 ) -> Result<web::Json<PlanPage>, ApiError> {
     caller.require(Permission::PlansRead)?;
     let q = q.0;
-    let filter = PlanFilter { unit_id: q.unit_id, period: q.period, status: q.status, product_line_id: q.product_line_id };
+    let approvable = q.approvable == Some(true);
+    if approvable {
+        caller.require(Permission::PlansApprove)?;
+    }
+    let filter =
+        PlanFilter { unit_id: q.unit_id, period: q.period, status: q.status, product_line_id: q.product_line_id, approvable };
     let p = state.store.list_plans(&caller.scope, &filter, &q.list_params()?).await?;
     Ok(web::Json(page(p, |items, next_cursor| PlanPage { items, next_cursor })))
 }

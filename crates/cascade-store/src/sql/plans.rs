@@ -571,6 +571,12 @@ impl PlanStore for SqlStore {
         q.and_opt("p.period = {}", filter.period, |p| Arg::Text(p.to_string()));
         q.and_opt("p.status = {}", filter.status, |s| Arg::Text(s.as_str().to_owned()));
         q.and_opt("p.product_line_id = {}", filter.product_line_id, Arg::I64);
+        if filter.approvable {
+            q.and("p.status = {}", Arg::Text(PlanStatus::Submitted.as_str().to_owned()));
+            if !scope.is_all() {
+                q.and("u.path <> {}", Arg::Text(scope.path().to_owned()));
+            }
+        }
         let ks = Keyset::apply(&mut q, params, crate::sorts::PLANS, "p.id")?;
         let rows = fetch_rows::<PlanRow>(&self.pool, &q).await?;
         let page = ks.page(rows, |r, sort| {
