@@ -121,6 +121,13 @@ test('rm.hn adjusts 广东: the band holds, the reason and a meeting note go wit
   expect(fen(rebalanced.find((l) => l.id === guangdong.id).final), 'the pinned line kept its value').toBe(raised);
   await new HomePage(page).screenshot(`${testInfo.project.name}-adjust-rebalanced`);
   await noHorizontalScroll(page);
+
+  // Now it adds up, it goes to HQ.
+  await page.getByTestId('plan-submit').click();
+  await expect(view.status).toHaveText('待审批');
+  await expect(page.getByTestId('plan-waiting')).toBeVisible();
+  await expect(page.getByTestId('line-adjust')).toHaveCount(0);
+  expect((await rm.get(`/api/v1/plans/${plan.id}`)).status).toBe('submitted');
   expect(errors).toEqual([]);
 });
 

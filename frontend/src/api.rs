@@ -13,8 +13,8 @@
 //! `If-Match`; a 412 means someone else changed it since ([`ApiError::is_stale`]).
 
 use cascade_api_types::{
-    AttainmentReport, Company, Evidence, Health, LinePatch, LoginRequest, Me, MyTarget, OrgUnitPage, Password, Plan, PlanLine,
-    PlanPage, PlanStatus, RefreshRequest, TokenResponse,
+    AttainmentReport, Company, Evidence, Health, LinePatch, LoginRequest, Me, MyTarget, OrgUnitPage, Password, Plan, PlanDiff,
+    PlanLine, PlanPage, PlanRevision, PlanStatus, RefreshRequest, ReturnPlan, TokenResponse,
 };
 use futures_util::lock::Mutex;
 use gloo_net::http::{Request, RequestBuilder, Response};
@@ -38,6 +38,11 @@ pub const PLAN_PATH: &str = "/api/v1/plans/{id}";
 pub const PLAN_LINES_PATH: &str = "/api/v1/plans/{id}/lines";
 pub const PLAN_LINE_PATH: &str = "/api/v1/plans/{id}/lines/{line_id}";
 pub const REBALANCE_PATH: &str = "/api/v1/plans/{id}/rebalance";
+pub const SUBMIT_PATH: &str = "/api/v1/plans/{id}/submit";
+pub const APPROVE_PATH: &str = "/api/v1/plans/{id}/approve";
+pub const RETURN_PATH: &str = "/api/v1/plans/{id}/return";
+pub const REVISIONS_PATH: &str = "/api/v1/plans/{id}/revisions";
+pub const DIFF_PATH: &str = "/api/v1/plans/{id}/diff";
 pub const LINE_EVIDENCE_PATH: &str = "/api/v1/plans/{id}/lines/{line_id}/evidence";
 pub const EVIDENCE_PATH: &str = "/api/v1/plans/{id}/evidence/{evidence_id}";
 
@@ -144,6 +149,8 @@ pub struct PlanFilter {
     pub period: Option<String>,
     pub unit_id: Option<i64>,
     pub status: Option<PlanStatus>,
+    /// Only those waiting for the caller's approval (待我审批).
+    pub approvable: bool,
 }
 
 impl PlanFilter {
@@ -159,6 +166,9 @@ impl PlanFilter {
         }
         if let Some(status) = self.status {
             query.push(format!("status={}", status.as_str()));
+        }
+        if self.approvable {
+            query.push("approvable=true".to_owned());
         }
         query.join("&")
     }
@@ -194,18 +204,52 @@ pub async fn patch_line(auth: Auth, plan_id: i64, line_id: i64, version: i64, pa
     decode("PATCH", PLAN_LINE_PATH, response).await
 }
 
-/// Spreads what the pinned lines leave over the others, as read at `version`.
-pub async fn rebalance(auth: Auth, plan_id: i64, version: i64) -> Result<Plan, ApiError> {
-    let url = REBALANCE_PATH.replace("{id}", &plan_id.to_string());
-    let response = authed_send(auth, "POST", REBALANCE_PATH, |token| {
-        builder("POST", &url, token, Some(version)).build().map_err(|e| ApiError::Network {
-            method: "POST",
-            path: REBALANCE_PATH,
-            reason: e.to_string(),
-        })
+/// A step of a plan, as read at `version`: rebalance, submit, approve, or
+/// return (the one with a body).
+async fn plan_step(
+    auth: Auth,
+    path: &'static str,
+    plan_id: i64,
+    version: i64,
+    body: Option<&ReturnPlan>,
+) -> Result<Plan, ApiError> {
+    let url = path.replace("{id}", &plan_id.to_string());
+    let response = authed_send(auth, "POST", path, |token| {
+        let request = builder("POST", &url, token, Some(version));
+        match body {
+            Some(body) => with_json(request, body),
+            None => request.build().map_err(|e| ApiError::Network { method: "POST", path, reason: e.to_string() }),
+        }
     })
     .await?;
-    decode("POST", REBALANCE_PATH, response).await
+    decode("POST", path, response).await
+}
+
+/// Spreads what the pinned lines leave over the others, as read at `version`.
+pub async fn rebalance(auth: Auth, plan_id: i64, version: i64) -> Result<Plan, ApiError> {
+    plan_step(auth, REBALANCE_PATH, plan_id, version, None).await
+}
+
+pub async fn submit_plan(auth: Auth, plan_id: i64, version: i64) -> Result<Plan, ApiError> {
+    plan_step(auth, SUBMIT_PATH, plan_id, version, None).await
+}
+
+pub async fn approve_plan(auth: Auth, plan_id: i64, version: i64) -> Result<Plan, ApiError> {
+    plan_step(auth, APPROVE_PATH, plan_id, version, None).await
+}
+
+pub async fn return_plan(auth: Auth, plan_id: i64, version: i64, comment: String) -> Result<Plan, ApiError> {
+    plan_step(auth, RETURN_PATH, plan_id, version, Some(&ReturnPlan { comment })).await
+}
+
+pub async fn list_revisions(auth: Auth, plan_id: i64) -> Result<Vec<PlanRevision>, ApiError> {
+    authed_get_url(auth, REVISIONS_PATH, &REVISIONS_PATH.replace("{id}", &plan_id.to_string())).await
+}
+
+/// The lines whose final target differs between revisions `from` and `to`.
+pub async fn get_diff(auth: Auth, plan_id: i64, from: i64, to: i64) -> Result<PlanDiff, ApiError> {
+    let url = format!("{}?from={from}&to={to}", DIFF_PATH.replace("{id}", &plan_id.to_string()));
+    authed_get_url(auth, DIFF_PATH, &url).await
 }
 
 pub async fn list_evidence(auth: Auth, plan_id: i64, line_id: i64) -> Result<Vec<Evidence>, ApiError> {
@@ -627,8 +671,15 @@ mod tests {
     #[test]
     fn plan_filters_become_a_query() {
         assert_eq!(PlanFilter::default().query(), "limit=500");
-        let filter = PlanFilter { period: Some("2026-Q4".into()), unit_id: Some(3), status: Some(PlanStatus::Submitted) };
+        let filter = PlanFilter {
+            period: Some("2026-Q4".into()),
+            unit_id: Some(3),
+            status: Some(PlanStatus::Submitted),
+            approvable: false,
+        };
         assert_eq!(filter.query(), "limit=500&period=2026-Q4&unit_id=3&status=submitted");
+        let inbox = PlanFilter { approvable: true, ..PlanFilter::default() };
+        assert_eq!(inbox.query(), "limit=500&approvable=true");
     }
 
     #[test]

@@ -12,6 +12,7 @@ use crate::api;
 use crate::company::CompanyInfo;
 use crate::i18n::Locale;
 use crate::screens::home::Home;
+use crate::screens::inbox::Inbox;
 use crate::screens::not_found::NotFound;
 use crate::screens::plan::PlanScreen;
 use crate::screens::plans::Plans;
@@ -55,6 +56,7 @@ fn SignedIn() -> impl IntoView {
                         <Route path=path!("/") view=Home />
                         <Route path=path!("/plans") view=Plans />
                         <Route path=path!("/plans/:id") view=PlanScreen />
+                        <Route path=path!("/inbox") view=Inbox />
                     </Routes>
                 </main>
                 <ToastRegion />

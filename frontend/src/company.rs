@@ -25,4 +25,9 @@ impl CompanyInfo {
     pub fn quarter(self) -> Option<String> {
         self.0.get().and_then(|r| r.ok()).map(|c| c.quarter.to_string())
     }
+
+    /// Reactive: the company's IANA time zone, in which every time is shown.
+    pub fn time_zone(self) -> Option<String> {
+        self.0.get().and_then(|r| r.ok()).map(|c| c.time_zone)
+    }
 }

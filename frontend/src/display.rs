@@ -38,6 +38,20 @@ pub fn file_size(bytes: u64) -> String {
     }
 }
 
+/// A moment as the company reads it, in its time zone (never the
+/// browser's), in the language shown: "2026年12月3日 14:05", "Dec 3, 2026,
+/// 2:05 PM". Browser-only: the browser's `Intl` knows the time zones.
+pub fn moment(unix_millis: i64, time_zone: &str, lang: Lang) -> String {
+    let options = js_sys::Object::new();
+    for (key, value) in [("timeZone", time_zone), ("dateStyle", "medium"), ("timeStyle", "short")] {
+        // Setting a property on a fresh plain object cannot fail.
+        let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
+    }
+    // Milliseconds since 1970 are exact in an f64 for another 285,000 years.
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(unix_millis as f64));
+    date.to_locale_string(lang.tag(), &options).into()
+}
+
 /// The name in the header: the display name, or the username when the
 /// display name is blank.
 pub fn person_name<'a>(display_name: &'a str, username: &'a str) -> &'a str {

@@ -8,6 +8,7 @@ use crate::catalogue;
 use crate::widgets::shell::NavEntry;
 
 pub mod home;
+pub mod inbox;
 pub mod not_found;
 pub mod plan;
 pub mod plans;
@@ -18,4 +19,5 @@ pub mod signin;
 pub const NAV: &[NavEntry] = &[
     NavEntry { path: "/", label: catalogue::NAV_HOME, needs: None, testid: "nav-home" },
     NavEntry { path: "/plans", label: catalogue::NAV_PLANS, needs: Some(Permission::PlansRead), testid: "nav-plans" },
+    NavEntry { path: "/inbox", label: catalogue::NAV_INBOX, needs: Some(Permission::PlansApprove), testid: "nav-inbox" },
 ];

@@ -2,19 +2,18 @@
 //! The filters live in the address (`/plans?period=2026-Q4&status=submitted`)
 //! so a filtered list can be bookmarked, shared and reached with back.
 
-use cascade_api_types::{OrgUnit, Plan, PlanStatus};
+use cascade_api_types::{OrgUnit, PlanStatus};
 use cascade_core::period::{Period, PeriodKind};
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::{self, PlanFilter};
+use crate::catalogue;
 use crate::company::CompanyInfo;
 use crate::i18n::{tr, Locale};
 use crate::session::Auth;
-use crate::widgets::money::Yuan;
-use crate::widgets::state::{load_error, Empty, Loading};
-use crate::{catalogue, display};
+use crate::widgets::plan_table::plan_table;
+use crate::widgets::state::{load_error, Loading};
 
 const STATUSES: [PlanStatus; 4] = [PlanStatus::Draft, PlanStatus::Submitted, PlanStatus::Approved, PlanStatus::Returned];
 
@@ -66,6 +65,7 @@ pub fn Plans() -> impl IntoView {
             period: q.get("period").filter(|p| p != "all").or_else(|| company.quarter()),
             unit_id: q.get("unit").and_then(|u| u.parse().ok()),
             status: q.get("status").and_then(|s| PlanStatus::parse(&s)),
+            approvable: false,
         })
     });
     let plans = LocalResource::new(move || api::list_plans(auth, filter.get()));
@@ -174,60 +174,10 @@ pub fn Plans() -> impl IntoView {
             </form>
             <Transition fallback=|| view! { <Loading /> }>
                 <ErrorBoundary fallback=move |errors| load_error(errors, move || plans.refetch())>
-                    {move || plans.get().map(|result| result.map(|page| list(page.items)))}
+                    {move || plans.get().map(|result| result.map(|page| plan_table(page.items, catalogue::NO_PLANS)))}
                 </ErrorBoundary>
             </Transition>
         </section>
-    }
-}
-
-fn list(plans: Vec<Plan>) -> AnyView {
-    if plans.is_empty() {
-        return view! { <Empty text=catalogue::NO_PLANS testid="plans-empty" /> }.into_any();
-    }
-    let locale = Locale::expect();
-    let count = plans.len();
-    let rows = plans.into_iter().map(row).collect_view();
-    view! {
-        <div class="table-scroll">
-            <table class="data stack-on-phone" data-testid="plans-table">
-                <thead>
-                    <tr>
-                        <th scope="col">{tr(catalogue::UNIT)}</th>
-                        <th scope="col">{tr(catalogue::PERIOD)}</th>
-                        <th scope="col">{tr(catalogue::STATUS)}</th>
-                        <th scope="col" class="num">{tr(catalogue::TOTAL)}</th>
-                        <th scope="col" class="num">{tr(catalogue::LINES)}</th>
-                        <th scope="col" class="num">{tr(catalogue::DIFFERENCE)}</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
-        <p class="note" data-testid="plans-count">{move || catalogue::plans_count(count, locale.lang())}</p>
-    }
-    .into_any()
-}
-
-fn row(plan: Plan) -> impl IntoView {
-    let locale = Locale::expect();
-    let status = plan.status;
-    let period = plan.period.to_string();
-    view! {
-        <tr data-testid="plan-row" data-plan-id=plan.id>
-            <th scope="row" data-label=tr(catalogue::UNIT)>
-                <A href=format!("/plans/{}", plan.id)>{plan.unit_name}</A>
-            </th>
-            <td data-label=tr(catalogue::PERIOD)>{period}</td>
-            <td data-label=tr(catalogue::STATUS)>
-                <span class=format!("status status-{}", status.as_str()) data-testid="plan-status">
-                    {move || locale.t(catalogue::plan_status(status))}
-                </span>
-            </td>
-            <td class="num" data-label=tr(catalogue::TOTAL)><Yuan fen=plan.total.fen() /></td>
-            <td class="num" data-label=tr(catalogue::LINES)>{plan.lines}</td>
-            <td class="num" data-label=tr(catalogue::DIFFERENCE)>{display::yuan(plan.difference.fen())}</td>
-        </tr>
     }
 }
 
@@ -244,7 +194,12 @@ mod tests {
     #[test]
     fn filters_make_the_address() {
         assert_eq!(href(&PlanFilter::default()), "/plans");
-        let filter = PlanFilter { period: Some("2026-Q4".into()), unit_id: Some(2), status: Some(PlanStatus::Approved) };
+        let filter = PlanFilter {
+            period: Some("2026-Q4".into()),
+            unit_id: Some(2),
+            status: Some(PlanStatus::Approved),
+            approvable: false,
+        };
         assert_eq!(href(&filter), "/plans?period=2026-Q4&unit=2&status=approved");
     }
 }

@@ -6,6 +6,7 @@ pub mod dialog;
 pub mod facts;
 pub mod file_drop;
 pub mod money;
+pub mod plan_table;
 pub mod shell;
 pub mod state;
 pub mod target_card;

@@ -7,13 +7,17 @@
 //! link to that plan's own screen: a drill-down list, one level per screen.
 //!
 //! A draft or returned plan is adjusted on its own screen (see `adjust`):
-//! each of its lines opens a dialog, and the header rebalances.
+//! each of its lines opens a dialog, and the header rebalances. The header
+//! also carries the plan's way to approval (`workflow`), and below the tree
+//! come its revisions and the diff between any two (`history`).
 
 mod adjust;
+mod history;
+mod workflow;
 
 use std::collections::HashMap;
 
-use cascade_api_types::{Plan, PlanLine};
+use cascade_api_types::{Plan, PlanLine, PlanStatus};
 use cascade_core::access::Permission;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -29,16 +33,20 @@ use crate::widgets::state::{load_error, Empty, Loading};
 use crate::widgets::toast::Toasts;
 use crate::{catalogue, display};
 use adjust::{AdjustDialog, Editing, StaleNotice};
+use history::History;
+use workflow::{Rights, Workflow};
 
 /// A plan, its lines, the plan below each line (by line id) among the
-/// plans of its period the caller can see, and whether the caller can see
-/// the plan above (a region manager cannot see HQ's).
+/// plans of its period the caller can see, whether the caller can see
+/// the plan above (a region manager cannot see HQ's), and whether the plan
+/// waits for the caller's approval (the server's word, not a guess).
 #[derive(Clone)]
 struct Level {
     plan: Plan,
     lines: Vec<PlanLine>,
     below: HashMap<i64, i64>,
     parent_visible: bool,
+    approvable: bool,
 }
 
 /// `_lang` is only a dependency: explanations are written in it.
@@ -49,7 +57,15 @@ async fn load(auth: Auth, id: i64, _lang: Lang) -> Result<Level, ApiError> {
     let siblings = api::list_plans(auth, filter).await?;
     let below = children_by_line(&plan, &siblings.items);
     let parent_visible = plan.parent_plan_id.is_some_and(|parent| siblings.items.iter().any(|p| p.id == parent));
-    Ok(Level { plan, lines, below, parent_visible })
+    let approver = auth.me().is_some_and(|me| me.permissions.contains(&Permission::PlansApprove));
+    let approvable = if plan.status == PlanStatus::Submitted && approver {
+        let filter =
+            PlanFilter { period: Some(plan.period.to_string()), unit_id: Some(plan.unit_id), approvable: true, status: None };
+        api::list_plans(auth, filter).await?.items.iter().any(|p| p.id == plan.id)
+    } else {
+        false
+    };
+    Ok(Level { plan, lines, below, parent_visible, approvable })
 }
 
 /// The plans made from `plan`'s lines, by the line they split (the plan
@@ -83,6 +99,7 @@ fn PlanView(id: i64) -> impl IntoView {
     let screen = move |level: Level| {
         let writer = auth.me().is_some_and(|me| me.permissions.contains(&Permission::PlansWrite));
         let editable = writer && level.plan.status.is_editable();
+        let rights = Rights { submit: editable, approve: level.approvable };
         let dialog = {
             let level = level.clone();
             move || {
@@ -90,9 +107,11 @@ fn PlanView(id: i64) -> impl IntoView {
                 Some(view! { <AdjustDialog plan=level.plan.clone() line=line editable=editable /> })
             }
         };
+        let history = view! { <History plan_id=level.plan.id latest=level.plan.revision /> };
         view! {
-            <Header plan=level.plan.clone() parent_visible=level.parent_visible editable=editable />
+            <Header plan=level.plan.clone() parent_visible=level.parent_visible editable=editable rights=rights />
             {lines(level, 0, editable)}
+            {history}
             {dialog}
         }
     };
@@ -106,7 +125,7 @@ fn PlanView(id: i64) -> impl IntoView {
 }
 
 #[component]
-fn Header(plan: Plan, parent_visible: bool, editable: bool) -> impl IntoView {
+fn Header(plan: Plan, parent_visible: bool, editable: bool, rights: Rights) -> impl IntoView {
     let locale = Locale::expect();
     let status = plan.status;
     let reconciles = plan.difference.fen() == 0;
@@ -149,6 +168,7 @@ fn Header(plan: Plan, parent_visible: bool, editable: bool) -> impl IntoView {
                 {tr(if reconciles { catalogue::RECONCILES } else { catalogue::DOES_NOT_RECONCILE })}
             </p>
             {editable.then(|| view! { <Rebalance plan_id=plan.id version=plan.version /> })}
+            <Workflow plan=plan.clone() rights=rights />
             <StaleNotice testid="plan-stale" />
         </section>
     }
