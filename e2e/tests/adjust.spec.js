@@ -188,3 +188,42 @@ test('an approved plan shows no adjusting, and HQ reads its lines without changi
   await expect(page.getByTestId('line-adjust')).toHaveCount(0);
   await expect(page.getByTestId('plan-rebalance')).toHaveCount(0);
 });
+
+test('what-if shows every line\'s move before anything is saved, and applying suggests again', async ({ page, request }, testInfo) => {
+  const { plan, rm } = await draftRegionPlan(request);
+  await signInAs(page, RM);
+  await page.goto(`/plans/${plan.id}`);
+  const panel = page.getByTestId('what-if');
+  await expect(panel.getByTestId('what-if-row')).toHaveCount(plan.lines);
+  await expect(page.getByTestId('what-if-apply')).toBeDisabled();
+
+  // Market potential alone: the sum is checked on the way there.
+  await page.getByTestId('what-if-market').fill('100');
+  await expect(page.getByTestId('what-if-sum')).toHaveAttribute('data-ok', 'false');
+  await expect(page.getByTestId('what-if-sum')).toHaveText('权重合计 150 %（须为 100 %）');
+  await expect(page.getByTestId('what-if-apply')).toBeDisabled();
+  await page.getByTestId('what-if-staffing').fill('0');
+  await page.getByTestId('what-if-priority').fill('0');
+  await expect(page.getByTestId('what-if-sum')).toHaveAttribute('data-ok', 'true');
+
+  const tried = await rm.write('POST', `/api/v1/plans/${plan.id}/what-if`, { weights: { market: '100', staffing: '0', priority: '0' }, band_percent: plan.band_percent });
+  for (const line of tried.lines) {
+    const row = panel.locator(`[data-testid="what-if-row"][data-line-id="${line.line_id}"]`);
+    await expect(row.getByTestId('what-if-new')).toHaveText(yuan(line.suggested));
+    await expect(row.getByTestId('what-if-delta')).toHaveText(yuan(line.delta));
+  }
+  const untouched = await rm.get(`/api/v1/plans/${plan.id}`);
+  expect(untouched.version, 'trying saves nothing').toBe(plan.version);
+  await new HomePage(page).screenshot(`${testInfo.project.name}-what-if`);
+  await noHorizontalScroll(page);
+
+  await page.getByTestId('what-if-apply').click();
+  await expect(page.getByTestId('toast').last()).toHaveText('已按新设置重新生成建议');
+  const applied = await rm.get(`/api/v1/plans/${plan.id}`);
+  expect([applied.weights.market, applied.weights.staffing, applied.weights.priority].map(Number)).toEqual([100, 0, 0]);
+  const lines = await rm.get(`/api/v1/plans/${plan.id}/lines`);
+  for (const line of tried.lines) {
+    expect(lines.find((l) => l.id === line.line_id).suggested).toBe(line.suggested);
+    await expect(new PlanPage(page).line(line.line_id).getByTestId('line-suggested')).toHaveText(yuan(line.suggested));
+  }
+});

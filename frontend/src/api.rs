@@ -14,7 +14,7 @@
 
 use cascade_api_types::{
     AttainmentReport, Company, Evidence, Health, LinePatch, LoginRequest, Me, MyTarget, OrgUnitPage, Password, Plan, PlanDiff,
-    PlanLine, PlanPage, PlanRevision, PlanStatus, RefreshRequest, ReturnPlan, TokenResponse,
+    PlanLine, PlanPage, PlanPatch, PlanRevision, PlanStatus, RefreshRequest, ReturnPlan, TokenResponse, WhatIf, WhatIfResult,
 };
 use futures_util::lock::Mutex;
 use gloo_net::http::{Request, RequestBuilder, Response};
@@ -43,6 +43,8 @@ pub const APPROVE_PATH: &str = "/api/v1/plans/{id}/approve";
 pub const RETURN_PATH: &str = "/api/v1/plans/{id}/return";
 pub const REVISIONS_PATH: &str = "/api/v1/plans/{id}/revisions";
 pub const DIFF_PATH: &str = "/api/v1/plans/{id}/diff";
+pub const WHAT_IF_PATH: &str = "/api/v1/plans/{id}/what-if";
+pub const GENERATE_PATH: &str = "/api/v1/plans/{id}/generate";
 pub const LINE_EVIDENCE_PATH: &str = "/api/v1/plans/{id}/lines/{line_id}/evidence";
 pub const EVIDENCE_PATH: &str = "/api/v1/plans/{id}/evidence/{evidence_id}";
 
@@ -228,6 +230,27 @@ async fn plan_step(
 /// Spreads what the pinned lines leave over the others, as read at `version`.
 pub async fn rebalance(auth: Auth, plan_id: i64, version: i64) -> Result<Plan, ApiError> {
     plan_step(auth, REBALANCE_PATH, plan_id, version, None).await
+}
+
+/// Suggests every line again from the plan's settings, as read at `version`.
+pub async fn generate_plan(auth: Auth, plan_id: i64, version: i64) -> Result<Plan, ApiError> {
+    plan_step(auth, GENERATE_PATH, plan_id, version, None).await
+}
+
+/// Changes a plan's settings, as read at `version` (generate to apply them).
+pub async fn update_plan(auth: Auth, plan_id: i64, version: i64, patch: &PlanPatch) -> Result<Plan, ApiError> {
+    let url = PLAN_PATH.replace("{id}", &plan_id.to_string());
+    let response =
+        authed_send(auth, "PATCH", PLAN_PATH, |token| with_json(builder("PATCH", &url, token, Some(version)), patch)).await?;
+    decode("PATCH", PLAN_PATH, response).await
+}
+
+/// Every line's suggestion under other settings; nothing is saved.
+pub async fn what_if(auth: Auth, plan_id: i64, settings: &WhatIf) -> Result<WhatIfResult, ApiError> {
+    let url = WHAT_IF_PATH.replace("{id}", &plan_id.to_string());
+    let response =
+        authed_send(auth, "POST", WHAT_IF_PATH, |token| with_json(builder("POST", &url, token, None), settings)).await?;
+    decode("POST", WHAT_IF_PATH, response).await
 }
 
 pub async fn submit_plan(auth: Auth, plan_id: i64, version: i64) -> Result<Plan, ApiError> {

@@ -110,6 +110,26 @@ pub const RETURNED: T = T::new("已退回", "Returned");
 pub const RETURN_COMMENT: T = T::new("退回意见", "Why it goes back");
 pub const WAITING_FOR_APPROVAL: T = T::new("已提交，等待上级审批。", "Submitted: waiting for the unit above to approve it.");
 
+// What-if.
+pub const WHAT_IF: T = T::new("假设分析", "What-if");
+pub const WHAT_IF_HINT: T = T::new(
+    "调整权重和允许范围，先看每一行的建议目标如何变化，确认后再保存。",
+    "Move the weights and the band to see every line's suggestion change before anything is saved.",
+);
+pub const WOULD_BE: T = T::new("调整后建议", "Would be");
+pub const WHAT_IF_APPLY: T = T::new("保存设置并重新生成建议", "Save these settings and suggest again");
+pub const WHAT_IF_RESET: T = T::new("恢复当前设置", "Back to the current settings");
+pub const WHAT_IF_APPLIED: T = T::new("已按新设置重新生成建议", "Suggested again with the new settings");
+
+/// Under the weight sliders: their sum, which must be 100.
+pub fn weights_sum(sum: rust_decimal::Decimal, lang: Lang) -> String {
+    let sum = crate::display::percent(sum);
+    match lang {
+        Lang::Zh => format!("权重合计 {sum}（须为 100 %）"),
+        Lang::En => format!("The weights add up to {sum} (must be 100 %)"),
+    }
+}
+
 // A plan's history.
 pub const HISTORY: T = T::new("修订记录", "Revision history");
 pub const NUMBER: T = T::new("序号", "No.");

@@ -13,6 +13,7 @@
 
 mod adjust;
 mod history;
+mod what_if;
 mod workflow;
 
 use std::collections::HashMap;
@@ -34,6 +35,7 @@ use crate::widgets::toast::Toasts;
 use crate::{catalogue, display};
 use adjust::{AdjustDialog, Editing, StaleNotice};
 use history::History;
+use what_if::WhatIfPanel;
 use workflow::{Rights, Workflow};
 
 /// A plan, its lines, the plan below each line (by line id) among the
@@ -108,9 +110,11 @@ fn PlanView(id: i64) -> impl IntoView {
             }
         };
         let history = view! { <History plan_id=level.plan.id latest=level.plan.revision /> };
+        let what_if = (editable && !level.lines.is_empty()).then(|| view! { <WhatIfPanel plan=level.plan.clone() /> });
         view! {
             <Header plan=level.plan.clone() parent_visible=level.parent_visible editable=editable rights=rights />
             {lines(level, 0, editable)}
+            {what_if}
             {history}
             {dialog}
         }
