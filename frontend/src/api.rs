@@ -13,8 +13,9 @@
 //! `If-Match`; a 412 means someone else changed it since ([`ApiError::is_stale`]).
 
 use cascade_api_types::{
-    AttainmentReport, Company, Evidence, Health, LinePatch, LoginRequest, Me, MyTarget, OrgUnitPage, Password, Plan, PlanDiff,
-    PlanLine, PlanPage, PlanPatch, PlanRevision, PlanStatus, RefreshRequest, ReturnPlan, TokenResponse, WhatIf, WhatIfResult,
+    AttainmentReport, CalibrationResult, Company, CustomerPage, Evidence, Health, LinePatch, LoginRequest, Me, MyTarget,
+    NewCalibration, NewRelief, OpportunityPage, OrgUnitPage, Password, Plan, PlanDiff, PlanLine, PlanPage, PlanPatch,
+    PlanRevision, PlanStatus, RefreshRequest, RepPage, ReturnPlan, TokenResponse, WhatIf, WhatIfResult,
 };
 use futures_util::lock::Mutex;
 use gloo_net::http::{Request, RequestBuilder, Response};
@@ -45,6 +46,11 @@ pub const REVISIONS_PATH: &str = "/api/v1/plans/{id}/revisions";
 pub const DIFF_PATH: &str = "/api/v1/plans/{id}/diff";
 pub const WHAT_IF_PATH: &str = "/api/v1/plans/{id}/what-if";
 pub const GENERATE_PATH: &str = "/api/v1/plans/{id}/generate";
+pub const CALIBRATIONS_PATH: &str = "/api/v1/plans/{id}/calibrations";
+pub const RELIEF_PATH: &str = "/api/v1/plans/{id}/relief";
+pub const CUSTOMERS_PATH: &str = "/api/v1/customers";
+pub const REPS_PATH: &str = "/api/v1/reps";
+pub const OPPORTUNITIES_PATH: &str = "/api/v1/opportunities";
 pub const LINE_EVIDENCE_PATH: &str = "/api/v1/plans/{id}/lines/{line_id}/evidence";
 pub const EVIDENCE_PATH: &str = "/api/v1/plans/{id}/evidence/{evidence_id}";
 
@@ -251,6 +257,45 @@ pub async fn what_if(auth: Auth, plan_id: i64, settings: &WhatIf) -> Result<What
     let response =
         authed_send(auth, "POST", WHAT_IF_PATH, |token| with_json(builder("POST", &url, token, None), settings)).await?;
     decode("POST", WHAT_IF_PATH, response).await
+}
+
+/// A POST of `body` to a plan's `path`, as read at `version`.
+async fn plan_event<B: serde::Serialize>(
+    auth: Auth,
+    path: &'static str,
+    plan_id: i64,
+    version: i64,
+    body: &B,
+) -> Result<CalibrationResult, ApiError> {
+    let url = path.replace("{id}", &plan_id.to_string());
+    let response = authed_send(auth, "POST", path, |token| with_json(builder("POST", &url, token, Some(version)), body)).await?;
+    decode("POST", path, response).await
+}
+
+/// Records a departure, transfer, hire or slip on an approved rep plan.
+pub async fn calibrate(auth: Auth, plan_id: i64, version: i64, event: &NewCalibration) -> Result<CalibrationResult, ApiError> {
+    plan_event(auth, CALIBRATIONS_PATH, plan_id, version, event).await
+}
+
+/// HQ moves one line's target (and its plan's and the plans' above).
+pub async fn relieve(auth: Auth, plan_id: i64, version: i64, relief: &NewRelief) -> Result<CalibrationResult, ApiError> {
+    plan_event(auth, RELIEF_PATH, plan_id, version, relief).await
+}
+
+/// The customers a rep owns (one page of the most the server gives).
+pub async fn customers_of(auth: Auth, rep_id: i64) -> Result<CustomerPage, ApiError> {
+    authed_get_url(auth, CUSTOMERS_PATH, &format!("{CUSTOMERS_PATH}?owner_rep_id={rep_id}&limit=500")).await
+}
+
+/// The active reps of a unit's subtree.
+pub async fn active_reps(auth: Auth, unit_id: i64) -> Result<RepPage, ApiError> {
+    authed_get_url(auth, REPS_PATH, &format!("{REPS_PATH}?unit_id={unit_id}&status=active&limit=500")).await
+}
+
+/// A unit's open deals expected to close from `from` to `to` (inclusive).
+pub async fn open_deals(auth: Auth, unit_id: i64, from: String, to: String) -> Result<OpportunityPage, ApiError> {
+    let url = format!("{OPPORTUNITIES_PATH}?unit_id={unit_id}&open=true&close_from={from}&close_to={to}&limit=500");
+    authed_get_url(auth, OPPORTUNITIES_PATH, &url).await
 }
 
 pub async fn submit_plan(auth: Auth, plan_id: i64, version: i64) -> Result<Plan, ApiError> {

@@ -110,6 +110,44 @@ pub const RETURNED: T = T::new("已退回", "Returned");
 pub const RETURN_COMMENT: T = T::new("退回意见", "Why it goes back");
 pub const WAITING_FOR_APPROVAL: T = T::new("已提交，等待上级审批。", "Submitted: waiting for the unit above to approve it.");
 
+// Calibrating an approved plan.
+pub const CALIBRATE: T = T::new("季度内校准", "In-quarter calibration");
+pub const CALIBRATE_HINT: T = T::new(
+    "人员或客户变动时，目标随客户转移；已完成的业绩仍归原负责人。每次校准都会记录原因并生成新版本。",
+    "When people or customers change, targets follow the customers; what was achieved stays with whoever achieved it. Each calibration records its reason as a new revision.",
+);
+pub const DEPARTURE: T = T::new("人员离职", "A rep leaves");
+pub const TRANSFER: T = T::new("客户转移", "Customers move");
+pub const HIRE: T = T::new("新人入职", "A rep joins");
+pub const SLIP: T = T::new("审批延期", "A deal slips");
+pub const RELIEF: T = T::new("总部减免", "HQ relief");
+pub const CHOOSE: T = T::new("请选择", "Choose");
+pub const CHOOSE_RECEIVER: T = T::new("选择接收人", "Choose who takes it");
+pub const EFFECTIVE: T = T::new("生效日期", "Effective from");
+pub const LEAVING_REP: T = T::new("离职人员", "Who leaves");
+pub const RECEIVERS: T = T::new("每个客户的接收人", "Who takes each customer");
+pub const ALL_TO: T = T::new("全部交给", "All to");
+pub const NO_CUSTOMERS: T = T::new("该人员名下没有客户。", "This rep owns no customer.");
+pub const FROM_REP: T = T::new("原负责人", "From");
+pub const CUSTOMERS_TO_MOVE: T = T::new("转移的客户", "Customers to move");
+pub const TO_REP: T = T::new("新负责人", "To");
+pub const NEW_REP: T = T::new("入职人员", "Who joins");
+pub const SLIPPING_DEAL: T = T::new("延期的商机", "The deal that slips");
+pub const NEW_CLOSE: T = T::new("新的预计成交日期", "New expected close");
+pub const RELIEF_LINE: T = T::new("减免对象", "Line to relieve");
+pub const RELIEF_DELTA: T = T::new("目标变动（元，负数为减免）", "Change of target (yuan, negative lowers it)");
+pub const RECORD: T = T::new("记录并重新分配", "Record and move the targets");
+pub const LAST_CHANGES: T = T::new("本次变动", "What moved");
+
+/// The toast after a calibration: how many lines moved.
+pub fn calibrated(lines: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("已校准，{lines} 行目标变动"),
+        Lang::En if lines == 1 => "Calibrated: 1 line moved".to_owned(),
+        Lang::En => format!("Calibrated: {lines} lines moved"),
+    }
+}
+
 // What-if.
 pub const WHAT_IF: T = T::new("假设分析", "What-if");
 pub const WHAT_IF_HINT: T = T::new(

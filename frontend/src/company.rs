@@ -30,4 +30,9 @@ impl CompanyInfo {
     pub fn time_zone(self) -> Option<String> {
         self.0.get().and_then(|r| r.ok()).map(|c| c.time_zone)
     }
+
+    /// Reactive: today in the company's time zone.
+    pub fn today(self) -> Option<chrono::NaiveDate> {
+        self.0.get().and_then(|r| r.ok()).map(|c| c.today)
+    }
 }

@@ -5,6 +5,7 @@ pub mod band;
 pub mod dialog;
 pub mod facts;
 pub mod file_drop;
+pub mod line_diffs;
 pub mod money;
 pub mod plan_table;
 pub mod shell;

@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use cascade_api_types::{Evidence, LinePatch, Plan, PlanLine};
+use cascade_api_types::{Evidence, LineDiff, LinePatch, Plan, PlanLine};
 use cascade_core::Money;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -48,12 +48,19 @@ pub struct Editing {
     pub stale: RwSignal<bool>,
     /// Reads the plan and its lines again.
     pub reload: Callback<()>,
+    /// The lines the last calibration or relief moved.
+    pub changes: RwSignal<Option<Vec<LineDiff>>>,
 }
 
 impl Editing {
     pub fn provide(reload: Callback<()>) -> Editing {
-        let editing =
-            Editing { drafts: RwSignal::new(HashMap::new()), line: RwSignal::new(None), stale: RwSignal::new(false), reload };
+        let editing = Editing {
+            drafts: RwSignal::new(HashMap::new()),
+            line: RwSignal::new(None),
+            stale: RwSignal::new(false),
+            reload,
+            changes: RwSignal::new(None),
+        };
         provide_context(editing);
         editing
     }

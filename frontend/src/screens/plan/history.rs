@@ -8,6 +8,7 @@ use crate::api;
 use crate::company::CompanyInfo;
 use crate::i18n::{tr, Locale};
 use crate::session::Auth;
+use crate::widgets::line_diffs::line_diff_table;
 use crate::widgets::money::Yuan;
 use crate::widgets::state::{load_error, Empty, Loading};
 use crate::{catalogue, display};
@@ -113,37 +114,7 @@ fn Compare(plan_id: i64, latest: i64) -> impl IntoView {
                 if d.lines.is_empty() {
                     return view! { <Empty text=catalogue::NO_DIFFERENCE testid="diff-empty" /> }.into_any();
                 }
-                let rows = d
-                    .lines
-                    .into_iter()
-                    .map(|l| {
-                        let cell = |m: Option<cascade_core::Money>| m.map_or_else(|| display::MISSING.to_owned(), |m| display::yuan(m.fen()));
-                        view! {
-                            <tr data-testid="diff-row" data-line-id=l.line_id>
-                                <th scope="row" data-label=tr(catalogue::UNIT)>{l.name}</th>
-                                <td class="num" data-label=tr(catalogue::BEFORE) data-testid="diff-from">{cell(l.from_final)}</td>
-                                <td class="num" data-label=tr(catalogue::AFTER) data-testid="diff-to">{cell(l.to_final)}</td>
-                                <td class="num" data-label=tr(catalogue::DELTA) data-testid="diff-delta">{display::yuan(l.delta.fen())}</td>
-                            </tr>
-                        }
-                    })
-                    .collect_view();
-                view! {
-                    <div class="table-scroll">
-                        <table class="data stack-on-phone" data-testid="diff">
-                            <thead>
-                                <tr>
-                                    <th scope="col">{tr(catalogue::UNIT)}</th>
-                                    <th scope="col" class="num">{tr(catalogue::BEFORE)}</th>
-                                    <th scope="col" class="num">{tr(catalogue::AFTER)}</th>
-                                    <th scope="col" class="num">{tr(catalogue::DELTA)}</th>
-                                </tr>
-                            </thead>
-                            <tbody>{rows}</tbody>
-                        </table>
-                    </div>
-                }
-                .into_any()
+                line_diff_table(d.lines, "diff").into_any()
             })
         })
     };

@@ -12,6 +12,7 @@
 //! come its revisions and the diff between any two (`history`).
 
 mod adjust;
+mod calibrate;
 mod history;
 mod what_if;
 mod workflow;
@@ -34,6 +35,7 @@ use crate::widgets::state::{load_error, Empty, Loading};
 use crate::widgets::toast::Toasts;
 use crate::{catalogue, display};
 use adjust::{AdjustDialog, Editing, StaleNotice};
+use calibrate::CalibratePanel;
 use history::History;
 use what_if::WhatIfPanel;
 use workflow::{Rights, Workflow};
@@ -111,10 +113,17 @@ fn PlanView(id: i64) -> impl IntoView {
         };
         let history = view! { <History plan_id=level.plan.id latest=level.plan.revision /> };
         let what_if = (editable && !level.lines.is_empty()).then(|| view! { <WhatIfPanel plan=level.plan.clone() /> });
+        let holds = |p: Permission| auth.me().is_some_and(|me| me.permissions.contains(&p));
+        let kinds = calibrate::kinds(&level.plan, holds(Permission::PlansCalibrate), holds(Permission::PlansRelief));
+        let calibrate = (!kinds.is_empty() && !level.lines.is_empty()).then(|| {
+            let below: Vec<i64> = level.below.keys().copied().collect();
+            view! { <CalibratePanel plan=level.plan.clone() lines=level.lines.clone() kinds=kinds below=below /> }
+        });
         view! {
             <Header plan=level.plan.clone() parent_visible=level.parent_visible editable=editable rights=rights />
             {lines(level, 0, editable)}
             {what_if}
+            {calibrate}
             {history}
             {dialog}
         }
