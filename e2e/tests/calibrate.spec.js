@@ -94,7 +94,7 @@ test('rm.hn moves a customer and then records a departure with a receiver for ev
   await panel.screenshot({ path: screenshotPath(`${testInfo.project.name}-calibrated`) });
 });
 
-test('HQ relieves one rep\'s line and the plan\'s total follows; a region manager is not offered relief', async ({ page, request }) => {
+test('HQ relieves one rep\'s line and the plan\'s total follows; a region manager is not offered relief', async ({ browser, page, request }) => {
   const { plan, lines, hq } = await approvedRepPlan(request);
   const line = lines.filter((l) => l.rep_id)[0];
   await signInAs(page, HQ);
@@ -112,10 +112,11 @@ test('HQ relieves one rep\'s line and the plan\'s total follows; a region manage
   expect(fen(after.total)).toBe(fen(plan.total) - 10_000_000);
   await expect(page.getByTestId('plan-total-yuan')).toHaveText(yuan(after.total));
 
-  const rmPage = await page.context().browser().newPage();
+  const rmContext = await browser.newContext();
+  const rmPage = await rmContext.newPage();
   await signInAs(rmPage, RM);
   await rmPage.goto(`/plans/${plan.id}`);
   await expect(rmPage.getByTestId('calibrate-kind-transfer')).toBeVisible();
   await expect(rmPage.getByTestId('calibrate-kind-relief')).toHaveCount(0);
-  await rmPage.close();
+  await rmContext.close();
 });

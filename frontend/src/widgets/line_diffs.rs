@@ -26,7 +26,7 @@ pub fn line_diff_table(lines: Vec<LineDiff>, testid: &'static str) -> impl IntoV
         })
         .collect_view();
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0">
             <table class="data stack-on-phone" data-testid=testid>
                 <thead>
                     <tr>

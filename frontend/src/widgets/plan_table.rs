@@ -21,7 +21,7 @@ pub fn plan_table(plans: Vec<Plan>, empty: T) -> AnyView {
     let count = plans.len();
     let rows = plans.into_iter().map(row).collect_view();
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0">
             <table class="data stack-on-phone" data-testid="plans-table">
                 <thead>
                     <tr>

@@ -78,8 +78,10 @@ pub fn LanguageSwitch() -> impl IntoView {
         <button
             type="button"
             class="lang-switch"
+            // The name is the visible word, in its own language ("English",
+            // "中文"), as a screen reader should say it; the hint is a title.
             lang=move || i18n::other(locale.lang()).tag()
-            aria-label=tr(catalogue::SWITCH_LANGUAGE)
+            title=tr(catalogue::SWITCH_LANGUAGE)
             data-testid="lang-switch"
             on:click=move |_| locale.set(i18n::other(locale.lang()))
         >

@@ -99,7 +99,7 @@ fn unit(report: AttainmentReport) -> impl IntoView {
             <Fact label=catalogue::ATTAINMENT testid="target-attainment" value=display::attainment(unit.attainment) />
             <Fact label=catalogue::SPREAD testid="target-spread" value=display::spread(spread.gini, spread.max_over_min) />
         </dl>
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0">
             <table class="data" data-testid="target-children">
                 <thead>
                     <tr>

@@ -58,7 +58,7 @@ fn revision_table(revisions: Vec<PlanRevision>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0">
             <table class="data stack-on-phone" data-testid="revisions">
                 <thead>
                     <tr>

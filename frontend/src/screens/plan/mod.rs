@@ -258,7 +258,7 @@ fn lines(level: Level, depth: usize, editable: bool) -> AnyView {
         </table>
     };
     if depth == 0 {
-        view! { <section class="card card-wide"><div class="table-scroll">{table}</div></section> }.into_any()
+        view! { <section class="card card-wide"><div class="table-scroll" tabindex="0">{table}</div></section> }.into_any()
     } else {
         table.into_any()
     }

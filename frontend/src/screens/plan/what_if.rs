@@ -185,7 +185,7 @@ fn moves(lines: Vec<WhatIfLine>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0">
             <table class="data stack-on-phone" data-testid="what-if-lines">
                 <thead>
                     <tr>
