@@ -8,6 +8,7 @@ pub mod file_drop;
 pub mod line_diffs;
 pub mod money;
 pub mod plan_table;
+pub mod reason;
 pub mod shell;
 pub mod state;
 pub mod target_card;

@@ -19,6 +19,7 @@ use crate::company::CompanyInfo;
 use crate::i18n::{tr, Locale, T};
 use crate::session::Auth;
 use crate::widgets::line_diffs::line_diff_table;
+use crate::widgets::reason::ReasonField;
 use crate::widgets::toast::Toasts;
 use crate::{catalogue, display};
 
@@ -433,17 +434,7 @@ pub fn CalibratePanel(plan: Plan, lines: Vec<PlanLine>, kinds: Vec<Kind>, below:
                 {tabs}
             </fieldset>
             <div class="calibrate-form">{form}</div>
-            <label class="field">
-                <span>{tr(catalogue::REASON)}</span>
-                <textarea
-                    rows="2"
-                    data-testid="calibrate-reason"
-                    maxlength=cascade_core::NOTE_MAX
-                    prop:value=move || reason.get()
-                    on:input=move |ev| reason.set(event_target_value(&ev))
-                ></textarea>
-            </label>
-            <p class="hint">{move || catalogue::reason_hint(reason.with(|r| r.trim().chars().count()), locale.lang())}</p>
+            <ReasonField label=catalogue::REASON value=reason testid="calibrate-reason" />
             <p class="form-error" role="alert" data-testid="calibrate-error">{refused}</p>
             <div class="actions">
                 <button type="button" class="primary" data-testid="calibrate-record" disabled=move || busy.get() || !ready() on:click=record>

@@ -12,6 +12,7 @@ use crate::api::{self, ApiError};
 use crate::catalogue;
 use crate::i18n::{tr, Locale, T};
 use crate::session::Auth;
+use crate::widgets::reason::ReasonField;
 use crate::widgets::toast::Toasts;
 
 /// What the caller may do with the plan shown.
@@ -82,18 +83,7 @@ pub fn Workflow(plan: Plan, rights: Rights) -> impl IntoView {
                 >
                     {tr(catalogue::APPROVE)}
                 </button>
-                <label class="field">
-                    <span>{tr(catalogue::RETURN_COMMENT)}</span>
-                    <textarea
-                        rows="2"
-                        data-testid="return-comment"
-                        maxlength=cascade_core::NOTE_MAX
-                        prop:value=move || comment.get()
-                        aria-describedby="return-hint"
-                        on:input=move |ev| comment.set(event_target_value(&ev))
-                    ></textarea>
-                </label>
-                <p class="hint" id="return-hint">{move || catalogue::reason_hint(comment.with(|c| c.trim().chars().count()), locale.lang())}</p>
+                <ReasonField label=catalogue::RETURN_COMMENT value=comment testid="return-comment" />
                 <button
                     type="button"
                     data-testid="plan-return"
