@@ -729,6 +729,32 @@ pub struct MyTarget {
     /// Why the final target differs from the suggestion, in plain words and
     /// the response's `Content-Language`; absent when it does not.
     pub adjustment: Option<String>,
+    /// Every revision of the plan that moved this target, oldest first, with
+    /// who made it and why.
+    pub history: Vec<TargetChange>,
+    /// The rep's own answer to the quarter's fairness survey, once given.
+    /// Only the rep sees it: a manager reads answers as unit averages
+    /// (`/metrics/fairness`), never one person's.
+    pub survey: Option<FairnessScore>,
+}
+
+/// One change to a rep's target: a plan revision that moved their line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TargetChange {
+    /// The plan revision's number.
+    pub revision: i64,
+    /// The revision's kind, as in `PlanRevision.kind`.
+    pub kind: String,
+    /// The revision's reason as its author wrote it.
+    pub reason: String,
+    pub actor: String,
+    pub at: DateTime<Utc>,
+    /// The final target before; absent for the line's first value.
+    pub from_final: Option<Money>,
+    pub to_final: Money,
+    /// The model's suggestion after the revision.
+    pub suggested: Money,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

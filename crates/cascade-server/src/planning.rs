@@ -13,7 +13,9 @@ use cascade_core::scores::{capability_weight, expected_value};
 use cascade_core::{FunnelStage, Money, Period};
 use std::collections::HashSet;
 
-use cascade_store::planning::{Actor, Facts, LineRecord, LineWrite, NewRevision, PlanRecord, PlanSettings, PlanWrite, SplitMeta};
+use cascade_store::planning::{
+    Actor, Facts, LineRecord, LineWrite, NewRevision, PlanRecord, PlanSettings, PlanWrite, RevisionRecord, SplitMeta,
+};
 use cascade_store::Scope;
 use cascade_store::Store;
 use rust_decimal::Decimal;
@@ -361,6 +363,32 @@ pub fn to_api_line(plan: &api::Plan, l: &LineRecord, achieved: i64, lang: Lang) 
 }
 
 /// `a ÷ b` to four places, absent when `b` is zero.
+/// The revisions that moved one line, oldest first: those that changed its
+/// final value or its suggestion (`revisions` in number order).
+pub fn target_history(revisions: &[RevisionRecord], line_id: i64) -> Vec<api::TargetChange> {
+    let mut before: Option<(i64, i64)> = None;
+    let mut out = Vec::new();
+    for rec in revisions {
+        let Some(&(_, suggested, final_fen)) = rec.changes.iter().find(|(l, _, _)| *l == line_id) else { continue };
+        if before == Some((suggested, final_fen)) {
+            continue;
+        }
+        let r = &rec.revision;
+        out.push(api::TargetChange {
+            revision: r.number,
+            kind: r.kind.clone(),
+            reason: r.reason.clone(),
+            actor: r.actor.clone(),
+            at: r.at,
+            from_final: before.map(|(_, f)| Money::from_fen(f)),
+            to_final: Money::from_fen(final_fen),
+            suggested: Money::from_fen(suggested),
+        });
+        before = Some((suggested, final_fen));
+    }
+    out
+}
+
 pub fn ratio(a: i64, b: i64) -> Option<Decimal> {
     (b != 0).then(|| (Decimal::from(a) / Decimal::from(b)).round_dp(4))
 }
@@ -654,5 +682,38 @@ mod tests {
         let one = [Decimal::ZERO, Decimal::ZERO, Decimal::ZERO, Decimal::ONE];
         assert_eq!(gini(&one), Some(Decimal::new(75, 2)));
         assert_eq!(gini(&[]), None);
+    }
+
+    fn revision(number: i64, kind: &str, changes: Vec<(i64, i64, i64)>) -> RevisionRecord {
+        RevisionRecord {
+            revision: api::PlanRevision {
+                number,
+                kind: kind.to_owned(),
+                reason: format!("reason {number}"),
+                event: None,
+                total: Money::from_fen(0),
+                actor_user_id: None,
+                actor: "rm.hn".to_owned(),
+                at: chrono::DateTime::UNIX_EPOCH,
+                changed_lines: changes.len() as u64,
+            },
+            changes,
+        }
+    }
+
+    #[test]
+    fn a_targets_history_keeps_only_the_revisions_that_moved_it() {
+        let revs = vec![
+            revision(1, "generate", vec![(7, 100, 100), (8, 50, 50)]),
+            revision(2, "adjust", vec![(8, 50, 60)]),
+            revision(3, "submit", vec![]),
+            revision(4, "calibration", vec![(7, 100, 130), (8, 50, 30)]),
+            revision(5, "rebalance", vec![(7, 100, 130)]),
+        ];
+        let h = target_history(&revs, 7);
+        let seen: Vec<_> = h.iter().map(|c| (c.revision, c.from_final.map(|m| m.fen()), c.to_final.fen())).collect();
+        assert_eq!(seen, vec![(1, None, 100), (4, Some(100), 130)]);
+        assert_eq!(h[1].reason, "reason 4");
+        assert!(target_history(&revs, 9).is_empty());
     }
 }

@@ -391,6 +391,22 @@ async fn planning_end_to_end(app: TestApp) {
     assert_eq!(s, 200, "{fr}");
     assert_eq!((fr["unit"]["responses"].clone(), fr["unit"]["mean"].clone()), (json!(1), json!("8")));
     assert_eq!(fr["distribution"][8], 1);
+
+    // My target: every change with its reason, and the rep's own answer,
+    // which the manager reading the same target does not see.
+    let (_, mine) = rep1.get(&format!("/api/v1/reps/{e1}/target?period=2026-Q4")).await;
+    let history = mine["history"].as_array().unwrap();
+    assert!(history[0]["from_final"].is_null(), "the first value has no before: {mine}");
+    assert_eq!(history.last().unwrap()["to_final"], mine["final"], "the last change is the target now: {mine}");
+    assert!(
+        history.iter().any(|c| c["kind"] == "calibration" && c["reason"] == "E2 离职，客户交接给 E1 和 E3"),
+        "the departure moved E1's target: {mine}"
+    );
+    assert!(history.windows(2).all(|w| w[0]["to_final"] == w[1]["from_final"]), "changes chain: {mine}");
+    assert_eq!((mine["survey"]["score"].clone(), mine["survey"]["quarter"].clone()), (json!(8), json!("2026-Q4")));
+    let (s, theirs) = rm1.get(&format!("/api/v1/reps/{e1}/target?period=2026-Q4")).await;
+    assert_eq!(s, 200, "{theirs}");
+    assert_eq!((theirs["history"].clone(), theirs["survey"].clone()), (mine["history"].clone(), Value::Null));
 }
 
 /// `GET path` as `client` with an optional `Accept-Language`: status,

@@ -311,4 +311,6 @@ pub trait PlanStore {
     async fn add_fairness(&self, rep_id: i64, new: &api::NewFairnessScore) -> StoreResult<api::FairnessScore>;
     /// Every answer of reps in the subtree for the quarter: (rep's unit id, score).
     async fn fairness_scores(&self, unit_path: &str, quarter: Period) -> StoreResult<Vec<(i64, u8)>>;
+    /// The rep's own answer for the quarter, if they gave one.
+    async fn fairness_answer(&self, rep_id: i64, quarter: Period) -> StoreResult<Option<api::FairnessScore>>;
 }

@@ -220,7 +220,9 @@ pub struct MyTargetQuery {
 /// A rep's target for a period — "my target" for a rep, who may ask only
 /// about themselves — with why it is what it is in plain words (为什么我的
 /// 目标是这个数) and, when a manager changed it, how and why: in the
-/// language `Accept-Language` asks for, else the company's.
+/// language `Accept-Language` asks for, else the company's; every change
+/// to it with its reason; and, for the rep themselves, their answer to the
+/// quarter's fairness survey.
 #[utoipa::path(
     tag = "metrics", security(("bearer" = ["plans.read"])),
     params(("id" = i64, Path), MyTargetQuery, AcceptLanguage),
@@ -243,6 +245,11 @@ pub async fn get_rep_target(
     let facts = state.store.facts(&rec.unit_path, rec.plan.period, rec.plan.product_line_id, false).await?;
     let got = crate::planning::achieved_by_key(&rec, &facts).get(&rep).copied().unwrap_or(0);
     let api_line = to_api_line(&rec.plan, &line, got, lang.0);
+    let history = crate::planning::target_history(&state.store.revisions(rec.plan.id, None).await?, line.id);
+    let survey = match (caller.scope.rep_id(), rec.plan.period.kind()) {
+        (Some(own), PeriodKind::Quarter) if own == rep => state.store.fairness_answer(rep, rec.plan.period).await?,
+        _ => None,
+    };
     let adjustment = (line.final_fen != line.suggested_fen).then(|| {
         cascade_core::explain::adjustment(line.suggested_fen, line.final_fen, line.reason.as_deref().unwrap_or(""), lang.0)
     });
@@ -258,6 +265,8 @@ pub async fn get_rep_target(
         plan_status: rec.plan.status,
         explanation: api_line.explanation,
         adjustment,
+        history,
+        survey,
     }))
 }
 

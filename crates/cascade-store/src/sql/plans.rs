@@ -1013,4 +1013,21 @@ impl PlanStore for SqlStore {
         .await?;
         Ok(rows.into_iter().map(|(u, s)| (u, u8::try_from(s).unwrap_or(0))).collect())
     }
+
+    async fn fairness_answer(&self, rep_id: i64, quarter: Period) -> StoreResult<Option<FairnessScore>> {
+        let row: Option<(i64, i64, String, DateTime<Utc>)> =
+            sqlx::query_as("SELECT id, score, comment, created_at FROM fairness_scores WHERE rep_id = $1 AND quarter = $2")
+                .bind(rep_id)
+                .bind(quarter.to_string())
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(|(id, score, comment, created_at)| FairnessScore {
+            id,
+            rep_id,
+            quarter,
+            score: u8::try_from(score).unwrap_or(0),
+            comment,
+            created_at,
+        }))
+    }
 }
