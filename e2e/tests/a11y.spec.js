@@ -64,3 +64,52 @@ test('HQ\'s approved company plan with its relief panel, and a rep\'s home', asy
   await expectAccessible(repPage, 'rep home');
   await repContext.close();
 });
+
+test('a rep\'s target with its history and survey', async ({ page }) => {
+  await signInAs(page, REP);
+  await page.getByTestId('nav-my-target').click();
+  await expect(page.getByTestId('my-target')).toBeVisible();
+  await expect(page.getByTestId('target-final').or(page.getByTestId('target-none'))).toBeVisible();
+  await expectAccessible(page, 'my target');
+});
+
+const ADMIN = { username: 'admin.hrbp1', password: DEMO_USER.password };
+
+test('the administration hub and its users, with the dialog open', async ({ page }) => {
+  await signInAs(page, ADMIN);
+  await page.getByTestId('nav-admin').click();
+  await expect(page.getByTestId('admin-users')).toBeVisible();
+  await expectAccessible(page, 'admin');
+  await page.getByTestId('admin-users').click();
+  await expect(page.getByTestId('user-row').first()).toBeVisible();
+  await expectAccessible(page, 'users');
+  await page.getByTestId('user-new').click();
+  await expect(page.getByTestId('user-dialog')).toBeVisible();
+  await expectAccessible(page, 'new user dialog');
+});
+
+test('the permission matrix', async ({ page }) => {
+  // 150 labelled boxes: axe takes its time over them.
+  test.setTimeout(90_000);
+  await signInAs(page, ADMIN);
+  await page.goto('/admin/permissions');
+  await expect(page.getByTestId('perm-row').first()).toBeVisible();
+  await expectAccessible(page, 'permission matrix');
+});
+
+test('custom fields with the dialog open, the customers and a customer', async ({ page }) => {
+  test.setTimeout(60_000);
+  await signInAs(page, ADMIN);
+  await page.goto('/admin/fields');
+  await expect(page.getByTestId('fields')).toBeVisible();
+  await page.getByTestId('field-new').click();
+  await expect(page.getByTestId('field-dialog')).toBeVisible();
+  await expectAccessible(page, 'new field dialog');
+  await page.getByTestId('dialog-close').click();
+  await page.getByTestId('nav-customers').click();
+  await expect(page.getByTestId('customer-row').first()).toBeVisible();
+  await expectAccessible(page, 'customers');
+  await page.getByTestId('customer-row').first().getByRole('link').click();
+  await expect(page.getByTestId('custom-values')).toBeVisible();
+  await expectAccessible(page, 'customer');
+});

@@ -13,10 +13,13 @@
 //! `If-Match`; a 412 means someone else changed it since ([`ApiError::is_stale`]).
 
 use cascade_api_types::{
-    AttainmentReport, CalibrationResult, Company, CustomerPage, Evidence, Health, LinePatch, LoginRequest, Me, MyTarget,
-    NewCalibration, NewRelief, OpportunityPage, OrgUnitPage, Password, Plan, PlanDiff, PlanLine, PlanPage, PlanPatch,
-    PlanRevision, PlanStatus, RefreshRequest, RepPage, ReturnPlan, TokenResponse, WhatIf, WhatIfResult,
+    AttainmentReport, CalibrationResult, Company, CustomEntity, CustomField, CustomFieldPatch, Customer, CustomerPage,
+    CustomerPatch, Evidence, FairnessScore, Health, LinePatch, LoginRequest, Me, MyTarget, NewCalibration, NewCustomField,
+    NewFairnessScore, NewRelief, NewUser, OpportunityPage, OrgUnitPage, Password, Plan, PlanDiff, PlanLine, PlanPage, PlanPatch,
+    PlanRevision, PlanStatus, RefreshRequest, Rep, RepPage, ReturnPlan, RolePermissions, RolePermissionsUpdate, TokenResponse,
+    User, UserPage, UserPatch, WhatIf, WhatIfResult,
 };
+use cascade_core::access::{Permission, Role};
 use futures_util::lock::Mutex;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
@@ -53,6 +56,15 @@ pub const REPS_PATH: &str = "/api/v1/reps";
 pub const OPPORTUNITIES_PATH: &str = "/api/v1/opportunities";
 pub const LINE_EVIDENCE_PATH: &str = "/api/v1/plans/{id}/lines/{line_id}/evidence";
 pub const EVIDENCE_PATH: &str = "/api/v1/plans/{id}/evidence/{evidence_id}";
+pub const FAIRNESS_PATH: &str = "/api/v1/fairness";
+pub const USERS_PATH: &str = "/api/v1/users";
+pub const USER_PATH: &str = "/api/v1/users/{id}";
+pub const ROLES_PATH: &str = "/api/v1/roles";
+pub const ROLE_PERMISSIONS_PATH: &str = "/api/v1/roles/{role}/permissions";
+pub const CUSTOM_FIELDS_PATH: &str = "/api/v1/custom-fields";
+pub const CUSTOM_FIELD_PATH: &str = "/api/v1/custom-fields/{id}";
+pub const CUSTOMER_PATH: &str = "/api/v1/customers/{id}";
+pub const REP_PATH: &str = "/api/v1/reps/{id}";
 
 const ACCEPT: &str = "application/json, application/problem+json";
 
@@ -320,6 +332,105 @@ pub async fn get_diff(auth: Auth, plan_id: i64, from: i64, to: i64) -> Result<Pl
     authed_get_url(auth, DIFF_PATH, &url).await
 }
 
+/// The rep's answer to the quarter's fairness survey.
+pub async fn answer_fairness(auth: Auth, answer: &NewFairnessScore) -> Result<FairnessScore, ApiError> {
+    authed_write(auth, "POST", FAIRNESS_PATH, FAIRNESS_PATH, answer).await
+}
+
+/// The user list's filters.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UserFilter {
+    pub q: String,
+    pub role: Option<Role>,
+    /// `None` for everyone, active or not.
+    pub active: Option<bool>,
+}
+
+/// One page of users (the first, or the one after `cursor`).
+pub async fn list_users(auth: Auth, filter: UserFilter, cursor: Option<String>) -> Result<UserPage, ApiError> {
+    let mut url = format!("{USERS_PATH}?limit=100&sort=username");
+    if !filter.q.trim().is_empty() {
+        url.push_str(&format!("&q={}", encode(filter.q.trim())));
+    }
+    if let Some(role) = filter.role {
+        url.push_str(&format!("&role={}", role.as_str()));
+    }
+    if let Some(active) = filter.active {
+        url.push_str(&format!("&active={active}"));
+    }
+    if let Some(cursor) = cursor {
+        url.push_str(&format!("&cursor={}", encode(&cursor)));
+    }
+    authed_get_url(auth, USERS_PATH, &url).await
+}
+
+pub async fn create_user(auth: Auth, new: &NewUser) -> Result<User, ApiError> {
+    authed_write(auth, "POST", USERS_PATH, USERS_PATH, new).await
+}
+
+pub async fn update_user(auth: Auth, id: i64, patch: &UserPatch) -> Result<User, ApiError> {
+    authed_write(auth, "PATCH", USER_PATH, &USER_PATH.replace("{id}", &id.to_string()), patch).await
+}
+
+/// The permission matrix: every role's permissions.
+pub async fn list_roles(auth: Auth) -> Result<Vec<RolePermissions>, ApiError> {
+    authed_get(auth, ROLES_PATH).await
+}
+
+/// Replaces one role's permissions.
+pub async fn set_role_permissions(auth: Auth, role: Role, permissions: Vec<Permission>) -> Result<RolePermissions, ApiError> {
+    let url = ROLE_PERMISSIONS_PATH.replace("{role}", role.as_str());
+    authed_write(auth, "PUT", ROLE_PERMISSIONS_PATH, &url, &RolePermissionsUpdate { permissions }).await
+}
+
+pub async fn list_custom_fields(auth: Auth, entity: Option<CustomEntity>) -> Result<Vec<CustomField>, ApiError> {
+    match entity {
+        Some(e) => authed_get_url(auth, CUSTOM_FIELDS_PATH, &format!("{CUSTOM_FIELDS_PATH}?entity={}", e.as_str())).await,
+        None => authed_get(auth, CUSTOM_FIELDS_PATH).await,
+    }
+}
+
+pub async fn create_custom_field(auth: Auth, new: &NewCustomField) -> Result<CustomField, ApiError> {
+    authed_write(auth, "POST", CUSTOM_FIELDS_PATH, CUSTOM_FIELDS_PATH, new).await
+}
+
+pub async fn update_custom_field(auth: Auth, id: i64, patch: &CustomFieldPatch) -> Result<CustomField, ApiError> {
+    authed_write(auth, "PATCH", CUSTOM_FIELD_PATH, &CUSTOM_FIELD_PATH.replace("{id}", &id.to_string()), patch).await
+}
+
+pub async fn delete_custom_field(auth: Auth, id: i64) -> Result<(), ApiError> {
+    authed_delete(auth, CUSTOM_FIELD_PATH, &CUSTOM_FIELD_PATH.replace("{id}", &id.to_string())).await
+}
+
+/// Customers whose name or number holds `q` (all when empty), one page.
+pub async fn search_customers(auth: Auth, q: String, cursor: Option<String>) -> Result<CustomerPage, ApiError> {
+    let mut url = format!("{CUSTOMERS_PATH}?limit=50&sort=name");
+    if !q.trim().is_empty() {
+        url.push_str(&format!("&q={}", encode(q.trim())));
+    }
+    if let Some(cursor) = cursor {
+        url.push_str(&format!("&cursor={}", encode(&cursor)));
+    }
+    authed_get_url(auth, CUSTOMERS_PATH, &url).await
+}
+
+pub async fn get_customer(auth: Auth, id: i64) -> Result<Customer, ApiError> {
+    authed_get_url(auth, CUSTOMER_PATH, &CUSTOMER_PATH.replace("{id}", &id.to_string())).await
+}
+
+pub async fn update_customer(auth: Auth, id: i64, patch: &CustomerPatch) -> Result<Customer, ApiError> {
+    authed_write(auth, "PATCH", CUSTOMER_PATH, &CUSTOMER_PATH.replace("{id}", &id.to_string()), patch).await
+}
+
+pub async fn get_rep(auth: Auth, id: i64) -> Result<Rep, ApiError> {
+    authed_get_url(auth, REP_PATH, &REP_PATH.replace("{id}", &id.to_string())).await
+}
+
+/// A query value, percent-encoded.
+pub fn encode(value: &str) -> String {
+    js_sys::encode_uri_component(value).into()
+}
+
 pub async fn list_evidence(auth: Auth, plan_id: i64, line_id: i64) -> Result<Vec<Evidence>, ApiError> {
     authed_get_url(auth, LINE_EVIDENCE_PATH, &line_url(LINE_EVIDENCE_PATH, plan_id, line_id)).await
 }
@@ -427,6 +538,36 @@ pub async fn authed_get_url<T: DeserializeOwned>(auth: Auth, path: &'static str,
     })
     .await?;
     decode("GET", path, response).await
+}
+
+/// `method url` with a JSON body as the signed-in person (no `If-Match`:
+/// for resources that are not versioned), decoding the answer.
+pub async fn authed_write<B: serde::Serialize, T: DeserializeOwned>(
+    auth: Auth,
+    method: &'static str,
+    path: &'static str,
+    url: &str,
+    body: &B,
+) -> Result<T, ApiError> {
+    let response = authed_send(auth, method, path, |token| with_json(builder(method, url, token, None), body)).await?;
+    decode(method, path, response).await
+}
+
+/// `DELETE url` as the signed-in person; success has no body.
+pub async fn authed_delete(auth: Auth, path: &'static str, url: &str) -> Result<(), ApiError> {
+    let response = authed_send(auth, "DELETE", path, |token| {
+        builder("DELETE", url, token, None).build().map_err(|e| ApiError::Network {
+            method: "DELETE",
+            path,
+            reason: e.to_string(),
+        })
+    })
+    .await?;
+    if response.ok() {
+        Ok(())
+    } else {
+        Err(status_error("DELETE", path, response).await)
+    }
 }
 
 /// Sends the request `make` builds with an access token, as the signed-in

@@ -11,8 +11,15 @@ use leptos_router::path;
 use crate::api;
 use crate::company::CompanyInfo;
 use crate::i18n::Locale;
+use crate::screens::admin::Admin;
+use crate::screens::admin_fields::CustomFields;
+use crate::screens::admin_permissions::PermissionMatrix;
+use crate::screens::admin_users::Users;
+use crate::screens::customer::CustomerScreen;
+use crate::screens::customers::Customers;
 use crate::screens::home::Home;
 use crate::screens::inbox::Inbox;
+use crate::screens::my_target::MyTargetScreen;
 use crate::screens::not_found::NotFound;
 use crate::screens::plan::PlanScreen;
 use crate::screens::plans::Plans;
@@ -57,6 +64,13 @@ fn SignedIn() -> impl IntoView {
                         <Route path=path!("/plans") view=Plans />
                         <Route path=path!("/plans/:id") view=PlanScreen />
                         <Route path=path!("/inbox") view=Inbox />
+                        <Route path=path!("/my-target") view=MyTargetScreen />
+                        <Route path=path!("/customers") view=Customers />
+                        <Route path=path!("/customers/:id") view=CustomerScreen />
+                        <Route path=path!("/admin") view=Admin />
+                        <Route path=path!("/admin/users") view=Users />
+                        <Route path=path!("/admin/permissions") view=PermissionMatrix />
+                        <Route path=path!("/admin/fields") view=CustomFields />
                     </Routes>
                 </main>
                 <ToastRegion />

@@ -2,8 +2,9 @@
 //! their text from here only (see `i18n`); sentences with values in them are
 //! functions of the language.
 
-use cascade_api_types::PlanStatus;
-use cascade_core::access::Role;
+use cascade_api_types::{CustomEntity, CustomFieldType, HospitalGrade, PlanStatus};
+use cascade_core::access::{Permission, Role};
+use cascade_core::ProcurementStage;
 
 use crate::api::{ApiError, LoginError};
 use crate::i18n::{Lang, T};
@@ -213,6 +214,242 @@ pub fn revision_kind(kind: &str) -> Option<T> {
         "parent_relief" => T::new("上级减免", "Relief from above"),
         _ => return None,
     })
+}
+
+// My target, and the fairness survey.
+pub const NAV_MY_TARGET: T = T::new("我的目标", "My target");
+pub const MY_TARGET: T = T::new("我的目标", "My target");
+pub const TARGET_HISTORY: T = T::new("目标变动记录", "Changes to my target");
+pub const TARGET_BEFORE: T = T::new("变动前", "Before");
+pub const TARGET_AFTER: T = T::new("变动后", "After");
+pub const SURVEY: T = T::new("目标公平性调查", "Is my target fair?");
+pub const SURVEY_QUESTION: T =
+    T::new("你觉得本季度的目标公平吗？请打分（0–10）", "How fair is this quarter's target? Score it from 0 to 10");
+pub const SURVEY_ENDS: T =
+    T::new("0 = 非常不公平，10 = 非常公平。每季度只能回答一次。", "0 = very unfair, 10 = very fair. One answer per quarter.");
+pub const SURVEY_COMMENT: T = T::new("补充说明（可选）", "Comment (optional)");
+pub const SURVEY_SEND: T = T::new("提交回答", "Send my answer");
+pub const SURVEY_THANKS: T = T::new("已收到你的回答，谢谢。", "Thank you: your answer is in.");
+
+/// The answer already given to the survey.
+pub fn survey_answer(score: u8, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("你的回答：{score} 分（满分 10）"),
+        Lang::En => format!("Your answer: {score} out of 10"),
+    }
+}
+
+// Administration.
+pub const NAV_ADMIN: T = T::new("管理", "Admin");
+pub const ADMIN_TITLE: T = T::new("系统管理", "Administration");
+pub const ADMIN_USERS: T = T::new("用户", "Users");
+pub const ADMIN_USERS_HINT: T = T::new(
+    "新建用户，调整角色、管辖范围和密码，停用离职人员。",
+    "Create users, change their role, scope and password, deactivate leavers.",
+);
+pub const ADMIN_PERMISSIONS: T = T::new("权限矩阵", "Permissions");
+pub const ADMIN_PERMISSIONS_HINT: T =
+    T::new("每个角色能做什么：勾选即生效。", "What each role may do: a tick takes effect at once.");
+pub const ADMIN_FIELDS: T = T::new("自定义字段", "Custom fields");
+pub const ADMIN_FIELDS_HINT: T = T::new(
+    "为客户、人员和商机增加字段，修改名称和选项，停用不再需要的字段。",
+    "Add fields to customers, reps and deals, rename them, change their choices, retire them.",
+);
+pub const DISPLAY_NAME: T = T::new("姓名", "Name");
+pub const ROLE: T = T::new("角色", "Role");
+pub const USER_STATUS: T = T::new("状态", "Status");
+pub const ACTIVE: T = T::new("启用", "Active");
+pub const INACTIVE: T = T::new("已停用", "Deactivated");
+pub const EDIT: T = T::new("编辑", "Edit");
+pub const SAVE: T = T::new("保存", "Save");
+pub const MORE: T = T::new("加载更多", "Load more");
+pub const SEARCH_USERS: T = T::new("搜索用户名或姓名", "Search username or name");
+pub const NEW_USER: T = T::new("新建用户", "New user");
+pub const EDIT_USER: T = T::new("编辑用户", "Edit user");
+pub const NO_USERS: T = T::new("没有符合条件的用户。", "No user matches.");
+pub const USERNAME_RULE: T = T::new(
+    "用户名只能包含字母、数字、“-”“_”“.”，最多 64 个字符。",
+    "A username is letters, digits, '-', '_' and '.', at most 64 of them.",
+);
+pub const REQUIRED: T = T::new("必填。", "Required.");
+pub const REP_REQUIRED: T =
+    T::new("销售代表必须对应一名在职的销售人员。", "A sales rep user must be one of the unit's active reps.");
+pub const PASSWORD_RULE: T = T::new("密码长度为 10–128 个字符。", "A password is 10 to 128 characters.");
+pub const PASSWORD_NEW_USER: T = T::new("初始密码（可选）", "First password (optional)");
+pub const PASSWORD_RESET: T = T::new("设置新密码（留空则不变）", "New password (empty keeps the current one)");
+pub const PASSWORD_HINT: T = T::new(
+    "10–128 个字符。不设密码的用户只能通过钉钉登录。",
+    "10 to 128 characters. Without one, the user signs in through DingTalk only.",
+);
+pub const SCOPE_HINT: T =
+    T::new("用户只能看到和修改这个组织及其下级的数据。", "The user sees and changes only this unit and those below it.");
+pub const USER_REP: T = T::new("对应的销售人员", "The rep this user is");
+pub const DINGTALK_ID: T = T::new("钉钉 userid（可选）", "DingTalk userid (optional)");
+pub const USER_CAN_SIGN_IN: T = T::new("启用（可以登录）", "Active (may sign in)");
+pub const USER_CREATED: T = T::new("用户已创建。", "User created.");
+pub const USER_SAVED: T = T::new("用户已保存。", "User saved.");
+
+// The permission matrix.
+pub const PERMISSION: T = T::new("权限", "Permission");
+pub const PERMISSIONS_HINT: T = T::new(
+    "勾选或取消即保存，该角色的所有用户从下一次操作起生效。",
+    "A tick or untick is saved at once and applies to every user of the role from their next request.",
+);
+pub const PERMISSIONS_COMPANY_ONLY: T = T::new(
+    "只有管辖范围为全公司的管理员可以修改权限矩阵；你可以查看。",
+    "Only an admin whose scope is the whole company may change the matrix; you may look.",
+);
+pub const GUARD_NOT_HELD: T =
+    T::new("你自己没有这项权限，不能授予或收回。", "You do not hold this permission, so you cannot grant or withdraw it.");
+pub const GUARD_ADMIN_FLOOR: T = T::new(
+    "管理员角色必须保留这项权限，否则没有人能再管理用户和权限。",
+    "The admin role must keep this, or nobody could manage users and permissions again.",
+);
+
+pub fn permissions_saved(role: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("已保存{role}的权限。"),
+        Lang::En => format!("Saved the permissions of {role}."),
+    }
+}
+
+/// What a permission lets its holder do.
+pub fn permission(p: Permission) -> T {
+    use Permission as P;
+    match p {
+        P::OrgUnitsRead => T::new("查看组织架构", "See the org chart"),
+        P::OrgUnitsWrite => T::new("维护组织架构", "Change the org chart"),
+        P::RepsRead => T::new("查看销售人员", "See reps"),
+        P::RepsWrite => T::new("维护销售人员", "Change reps"),
+        P::UsersRead => T::new("查看用户", "See users"),
+        P::UsersWrite => T::new("管理用户", "Manage users"),
+        P::ProductLinesRead => T::new("查看产品线", "See product lines"),
+        P::ProductLinesWrite => T::new("维护产品线", "Change product lines"),
+        P::CustomersRead => T::new("查看客户", "See customers"),
+        P::CustomersWrite => T::new("维护客户", "Change customers"),
+        P::CustomersStage => T::new("更新客户采购阶段", "Move a customer's procurement stage"),
+        P::OpportunitiesRead => T::new("查看商机", "See deals"),
+        P::OpportunitiesWrite => T::new("维护商机", "Change deals"),
+        P::VisitsRead => T::new("查看拜访记录", "See visits"),
+        P::VisitsWrite => T::new("记录拜访", "Record visits"),
+        P::SalesRead => T::new("查看销售数据", "See sales"),
+        P::SalesWrite => T::new("维护销售数据", "Change sales"),
+        P::ImportsRun => T::new("导入数据", "Import files"),
+        P::ExportsRun => T::new("导出数据", "Export files"),
+        P::CustomFieldsWrite => T::new("管理自定义字段", "Manage custom fields"),
+        P::PermissionsWrite => T::new("修改权限矩阵", "Change the permission matrix"),
+        P::AuditRead => T::new("查看审计日志", "Read the audit log"),
+        P::ApiTokensWrite => T::new("管理 API 令牌", "Manage API tokens"),
+        P::PlansRead => T::new("查看目标计划", "See plans"),
+        P::PlansWrite => T::new("编制目标计划", "Draft plans"),
+        P::PlansApprove => T::new("审批下级计划", "Approve plans below"),
+        P::PlansCalibrate => T::new("季中校准", "Calibrate in the quarter"),
+        P::PlansRelief => T::new("调整上级总额（减免）", "Relieve a parent's total"),
+        P::FairnessSubmit => T::new("填写公平性调查", "Answer the fairness survey"),
+        P::MetricsRead => T::new("查看达成与公平性指标", "See attainment and fairness figures"),
+    }
+}
+
+// Custom fields.
+pub const FIELD_ENTITY: T = T::new("字段属于", "Fields of");
+pub const NEW_FIELD: T = T::new("新增字段", "New field");
+pub const EDIT_FIELD: T = T::new("编辑字段", "Edit field");
+pub const NO_FIELDS: T = T::new("还没有自定义字段。", "No custom field yet.");
+pub const LABEL_ZH: T = T::new("中文名称", "Chinese label");
+pub const LABEL_EN: T = T::new("英文名称", "English label");
+pub const FIELD_KEY: T = T::new("字段键", "Key");
+pub const FIELD_TYPE: T = T::new("类型", "Type");
+pub const FIELD_REQUIRED: T = T::new("必填", "Required");
+pub const CHOICES: T = T::new("选项", "Choices");
+pub const YES: T = T::new("是", "Yes");
+pub const NO: T = T::new("否", "No");
+pub const RETIRE: T = T::new("停用", "Retire");
+pub const KEY_RULE: T = T::new(
+    "字段键以小写字母开头，只含小写字母、数字和下划线，最多 40 个字符。",
+    "A key starts with a lowercase letter and holds only a-z, 0-9 and _, at most 40 of them.",
+);
+pub const KEY_HINT: T = T::new(
+    "导入文件的列名和接口里的键，例如 tier。创建后不能修改。",
+    "The column in import files and the key in the API, e.g. tier. It never changes once created.",
+);
+pub const FIXED_HINT: T = T::new(
+    "字段键、类型和所属对象创建后不能修改：已填的值依赖它们。",
+    "Key, type and object never change: stored values depend on them.",
+);
+pub const LABEL_TOO_LONG: T = T::new("最多 100 个字符。", "At most 100 characters.");
+pub const CHOICES_HINT: T = T::new("每行一个选项，1–100 个，不能重复。", "One choice per line, 1 to 100 of them, each once.");
+pub const CHOICES_COUNT: T = T::new("需要 1–100 个选项。", "Give 1 to 100 choices.");
+pub const CHOICE_TOO_LONG: T = T::new("每个选项最多 100 个字符。", "A choice is at most 100 characters.");
+pub const CHOICE_TWICE: T = T::new("有重复的选项。", "A choice appears twice.");
+pub const REQUIRED_HINT: T = T::new(
+    "必填字段在新建对象时必须填写，已填的值不能清空。",
+    "A required field must be given when an object is created, and can never be cleared.",
+);
+pub const FIELD_CREATED: T = T::new("字段已创建。", "Field created.");
+pub const FIELD_SAVED: T = T::new("字段已保存。", "Field saved.");
+pub const FIELD_RETIRED: T = T::new("字段已停用并删除。", "Field retired and deleted.");
+pub const RETIRE_WARNING: T = T::new(
+    "停用后，这个字段及其在所有对象上已填写的值都会被删除，无法恢复。导入文件中的这一列将不再被接受。",
+    "Retiring deletes the field and every value of it on every object, for good. Import files may no longer carry its column.",
+);
+pub const RETIRE_CONFIRM: T = T::new("停用并删除", "Retire and delete");
+
+pub fn custom_entity(e: CustomEntity) -> T {
+    match e {
+        CustomEntity::Customer => T::new("客户", "Customers"),
+        CustomEntity::Rep => T::new("销售人员", "Reps"),
+        CustomEntity::Opportunity => T::new("商机", "Deals"),
+    }
+}
+
+pub fn field_type(t: CustomFieldType) -> T {
+    match t {
+        CustomFieldType::Text => T::new("文本", "Text"),
+        CustomFieldType::Number => T::new("数字", "Number"),
+        CustomFieldType::Date => T::new("日期", "Date"),
+        CustomFieldType::Choice => T::new("单选", "Choice"),
+    }
+}
+
+// Customers.
+pub const NAV_CUSTOMERS: T = T::new("客户", "Customers");
+pub const CUSTOMER: T = T::new("客户", "Customer");
+pub const CUSTOMER_CODE: T = T::new("客户编号", "Number");
+pub const GRADE: T = T::new("等级", "Grade");
+pub const PLACE: T = T::new("省份 · 城市", "Province · city");
+pub const STAGE: T = T::new("采购阶段", "Procurement stage");
+pub const OWNER: T = T::new("负责人", "Owner");
+pub const SEARCH: T = T::new("搜索", "Search");
+pub const SEARCH_CUSTOMERS: T = T::new("按名称或编号搜索客户", "Search customers by name or number");
+pub const NO_CUSTOMERS_FOUND: T = T::new("没有符合条件的客户。", "No customer matches.");
+pub const CUSTOM_VALUES: T = T::new("自定义字段", "Custom fields");
+pub const NO_CUSTOM_VALUES: T = T::new("公司还没有为客户定义字段。", "The company has defined no customer field yet.");
+pub const REQUIRED_MARK_HINT: T = T::new("* 为必填字段，不能清空。", "* marks a required field, which cannot be cleared.");
+pub const NOT_A_NUMBER: T = T::new("请输入数字。", "Enter a number.");
+pub const CUSTOMER_SAVED: T = T::new("客户已保存。", "Customer saved.");
+
+pub fn grade(g: HospitalGrade) -> T {
+    match g {
+        HospitalGrade::Tertiary3A => T::new("三甲", "Tertiary A (三甲)"),
+        HospitalGrade::Tertiary3B => T::new("三乙", "Tertiary B (三乙)"),
+        HospitalGrade::Secondary2A => T::new("二甲", "Secondary A (二甲)"),
+        HospitalGrade::Secondary2B => T::new("二乙", "Secondary B (二乙)"),
+        HospitalGrade::Primary => T::new("一级", "Primary (一级)"),
+        HospitalGrade::Ungraded => T::new("未定级", "Ungraded"),
+    }
+}
+
+/// A procurement stage (domain spec §3.1).
+pub fn procurement_stage(s: ProcurementStage) -> T {
+    match s {
+        ProcurementStage::NotEngaged => T::new("未接触", "Not engaged"),
+        ProcurementStage::InContact => T::new("接触中", "In contact"),
+        ProcurementStage::InHospital => T::new("已进院", "In the hospital"),
+        ProcurementStage::PendingTender => T::new("待招标", "Awaiting tender"),
+        ProcurementStage::ContractApproval => T::new("合同审批", "Contract approval"),
+        ProcurementStage::Won => T::new("已签约", "Won"),
+        ProcurementStage::Lost => T::new("已丢单", "Lost"),
+    }
 }
 
 // Adjusting a line.

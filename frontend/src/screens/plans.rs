@@ -35,6 +35,25 @@ pub fn quarters_around(current: Period) -> Vec<Period> {
     after.into_iter().rev().chain([current]).chain(before).collect()
 }
 
+/// The quarters around the company's current one as `<option>`s, with
+/// `chosen` selected (and offered even when it lies further away).
+pub fn quarter_options(company: CompanyInfo, chosen: Option<String>) -> impl IntoView {
+    let current = company.quarter().and_then(|q| Period::parse(&q).ok());
+    let mut periods: Vec<String> = current.map(quarters_around).unwrap_or_default().iter().map(|p| p.to_string()).collect();
+    if let Some(c) = &chosen {
+        if !periods.contains(c) {
+            periods.insert(0, c.clone());
+        }
+    }
+    periods
+        .into_iter()
+        .map(|p| {
+            let selected = chosen.as_deref() == Some(p.as_str());
+            view! { <option value=p.clone() selected=selected>{p.clone()}</option> }
+        })
+        .collect_view()
+}
+
 /// The address of the list with these filters.
 pub fn href(filter: &PlanFilter) -> String {
     let mut parts = Vec::new();
@@ -85,23 +104,7 @@ pub fn Plans() -> impl IntoView {
     let go_unit = go.clone();
     let locale = Locale::expect();
 
-    let period_options = move || {
-        let current = company.quarter().and_then(|q| Period::parse(&q).ok());
-        let chosen = filter.with(|f| f.period.clone());
-        let mut periods: Vec<String> = current.map(quarters_around).unwrap_or_default().iter().map(|p| p.to_string()).collect();
-        if let Some(c) = &chosen {
-            if !periods.contains(c) {
-                periods.insert(0, c.clone());
-            }
-        }
-        periods
-            .into_iter()
-            .map(|p| {
-                let selected = chosen.as_deref() == Some(p.as_str());
-                view! { <option value=p.clone() selected=selected>{p.clone()}</option> }
-            })
-            .collect_view()
-    };
+    let period_options = move || quarter_options(company, filter.with(|f| f.period.clone()));
     let unit_options = move || {
         let chosen = filter.with(|f| f.unit_id);
         units

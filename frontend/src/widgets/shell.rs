@@ -10,18 +10,36 @@ use crate::i18n::{self, tr, Locale, T};
 use crate::session::{Auth, SignedOutBecause};
 use crate::{api, catalogue, display};
 
-/// One entry of the navigation: where it goes, what it says, and the
-/// permission without which it is not shown (the server refuses anyway).
+/// One entry of the navigation: where it goes, what it says, and who sees
+/// it (the server refuses the others anyway).
 pub struct NavEntry {
     pub path: &'static str,
     pub label: T,
-    pub needs: Option<Permission>,
+    pub needs: Needs,
     pub testid: &'static str,
 }
 
-/// The entries a caller holding `permissions` may use, in order.
-pub fn allowed<'a>(entries: &'a [NavEntry], permissions: &[Permission]) -> Vec<&'a NavEntry> {
-    entries.iter().filter(|e| e.needs.is_none_or(|p| permissions.contains(&p))).collect()
+/// Who an entry of the navigation is for.
+#[derive(Debug, Clone, Copy)]
+pub enum Needs {
+    Anyone,
+    /// Whoever holds at least one of these permissions.
+    AnyOf(&'static [Permission]),
+    /// Someone who sells (the signed-in user is a rep), holding this.
+    Rep(Permission),
+}
+
+/// The entries a caller holding `permissions` may use, in order; `is_rep`
+/// when the caller is a rep.
+pub fn allowed<'a>(entries: &'a [NavEntry], permissions: &[Permission], is_rep: bool) -> Vec<&'a NavEntry> {
+    entries
+        .iter()
+        .filter(|e| match e.needs {
+            Needs::Anyone => true,
+            Needs::AnyOf(any) => any.iter().any(|p| permissions.contains(p)),
+            Needs::Rep(p) => is_rep && permissions.contains(&p),
+        })
+        .collect()
 }
 
 #[component]
@@ -47,8 +65,8 @@ pub fn Masthead(entries: &'static [NavEntry]) -> impl IntoView {
 fn Nav(entries: &'static [NavEntry]) -> impl IntoView {
     let auth = Auth::expect();
     let links = move || {
-        let permissions = auth.me().map(|me| me.permissions).unwrap_or_default();
-        allowed(entries, &permissions)
+        let (permissions, is_rep) = auth.me().map(|me| (me.permissions, me.rep_id.is_some())).unwrap_or_default();
+        allowed(entries, &permissions, is_rep)
             .into_iter()
             .map(|entry| {
                 // `A` marks the link of the screen shown (and of those below
@@ -139,16 +157,30 @@ mod tests {
     use super::*;
 
     const ENTRIES: &[NavEntry] = &[
-        NavEntry { path: "/", label: T::new("首页", "Home"), needs: None, testid: "nav-home" },
-        NavEntry { path: "/plans", label: T::new("计划", "Plans"), needs: Some(Permission::PlansRead), testid: "nav-plans" },
-        NavEntry { path: "/admin", label: T::new("管理", "Admin"), needs: Some(Permission::UsersWrite), testid: "nav-admin" },
+        NavEntry { path: "/", label: T::new("首页", "Home"), needs: Needs::Anyone, testid: "nav-home" },
+        NavEntry {
+            path: "/plans",
+            label: T::new("计划", "Plans"),
+            needs: Needs::AnyOf(&[Permission::PlansRead]),
+            testid: "nav-plans",
+        },
+        NavEntry { path: "/mine", label: T::new("我的", "Mine"), needs: Needs::Rep(Permission::PlansRead), testid: "nav-mine" },
+        NavEntry {
+            path: "/admin",
+            label: T::new("管理", "Admin"),
+            needs: Needs::AnyOf(&[Permission::UsersWrite, Permission::AuditRead]),
+            testid: "nav-admin",
+        },
     ];
 
     #[test]
     fn only_what_the_permissions_allow_is_offered() {
-        let paths = |p: &[Permission]| allowed(ENTRIES, p).iter().map(|e| e.path).collect::<Vec<_>>();
-        assert_eq!(paths(&[]), ["/"]);
-        assert_eq!(paths(&[Permission::PlansRead]), ["/", "/plans"]);
-        assert_eq!(paths(&[Permission::UsersWrite, Permission::PlansRead]), ["/", "/plans", "/admin"]);
+        let paths = |p: &[Permission], rep| allowed(ENTRIES, p, rep).iter().map(|e| e.path).collect::<Vec<_>>();
+        assert_eq!(paths(&[], false), ["/"]);
+        assert_eq!(paths(&[Permission::PlansRead], false), ["/", "/plans"]);
+        assert_eq!(paths(&[Permission::PlansRead], true), ["/", "/plans", "/mine"]);
+        assert_eq!(paths(&[], true), ["/"], "a rep without the permission");
+        assert_eq!(paths(&[Permission::AuditRead, Permission::PlansRead], false), ["/", "/plans", "/admin"]);
+        assert_eq!(paths(&[Permission::UsersWrite], false), ["/", "/admin"]);
     }
 }

@@ -54,7 +54,7 @@ pub fn TargetCard() -> impl IntoView {
                                 result
                                     .map(|target| match target {
                                         None => view! { <Loading /> }.into_any(),
-                                        Some(Target::Mine(Some(t))) => mine(t).into_any(),
+                                        Some(Target::Mine(Some(t))) => mine(&t).into_any(),
                                         Some(Target::Mine(None)) => no_target().into_any(),
                                         Some(Target::Unit(report)) => unit(report).into_any(),
                                     })
@@ -70,9 +70,12 @@ fn no_target() -> impl IntoView {
     view! { <Empty text=catalogue::NO_TARGET testid="target-none" /> }
 }
 
-fn mine(t: MyTarget) -> impl IntoView {
+/// A rep's target: the figure, achieved, attainment, the plan's status and
+/// why it is what it is. Also the head of the "my target" screen.
+pub fn mine(t: &MyTarget) -> impl IntoView {
     let reasons = t.explanation.as_ref().map(|e| e.reasons.iter().map(|r| view! { <li>{r.text.clone()}</li> }).collect_view());
     let summary = t.explanation.as_ref().map(|e| e.summary.clone());
+    let adjustment = t.adjustment.clone();
     view! {
         <p class="headline"><Headline fen=t.final_target.fen() testid="target-final" /></p>
         <dl class="facts">
@@ -84,7 +87,7 @@ fn mine(t: MyTarget) -> impl IntoView {
             <h3 class="why-title">{tr(catalogue::WHY_MINE)}</h3>
             <p>{summary}</p>
             <ul>{reasons}</ul>
-            {t.adjustment.map(|a| view! { <p class="adjustment" data-testid="target-adjustment">{a}</p> })}
+            {adjustment.map(|a| view! { <p class="adjustment" data-testid="target-adjustment">{a}</p> })}
         </div>
     }
 }
