@@ -429,6 +429,32 @@ pub async fn authed_get_url<T: DeserializeOwned>(auth: Auth, path: &'static str,
     decode("GET", path, response).await
 }
 
+/// `method url` with a JSON body as the signed-in person (no `If-Match`:
+/// for resources that are not versioned), decoding the answer.
+pub async fn authed_write<B: serde::Serialize, T: DeserializeOwned>(
+    auth: Auth,
+    method: &'static str,
+    path: &'static str,
+    url: &str,
+    body: &B,
+) -> Result<T, ApiError> {
+    let response = authed_send(auth, method, path, |token| with_json(builder(method, url, token, None), body)).await?;
+    decode(method, path, response).await
+}
+
+/// `DELETE url` as the signed-in person; success has no body.
+pub async fn authed_delete(auth: Auth, path: &'static str, url: &str) -> Result<(), ApiError> {
+    let response = authed_send(auth, "DELETE", path, |token| {
+        builder("DELETE", url, token, None).build().map_err(|e| ApiError::Network { method: "DELETE", path, reason: e.to_string() })
+    })
+    .await?;
+    if response.ok() {
+        Ok(())
+    } else {
+        Err(status_error("DELETE", path, response).await)
+    }
+}
+
 /// Sends the request `make` builds with an access token, as the signed-in
 /// person; after a 401 it renews the token and sends it once more, which is
 /// why the request is made by a function (a body can be sent twice).
@@ -641,6 +667,63 @@ pub fn problem_message(status: u16, status_text: &str, body: &str) -> String {
         (Some(title), None) => title,
         (None, None) => fallback(),
     }
+}
+
+// Administration: API tokens, the people who act, and the audit log.
+
+use cascade_api_types::{ApiToken, ApiTokenPage, IssuedApiToken, NewApiToken};
+
+pub const API_TOKENS_PATH: &str = "/api/v1/api-tokens";
+pub const API_TOKEN_PATH: &str = "/api/v1/api-tokens/{id}";
+
+/// `text` as one component of a URL: everything but RFC 3986's unreserved
+/// characters percent-encoded (pure, so the host tests the queries).
+pub fn url_component(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// Every page of a list (`first_url` has a query already), in order.
+async fn every_page<P: DeserializeOwned, I>(
+    auth: Auth,
+    path: &'static str,
+    first_url: &str,
+    split: impl Fn(P) -> (Vec<I>, Option<String>),
+) -> Result<Vec<I>, ApiError> {
+    let mut items = Vec::new();
+    let mut url = first_url.to_owned();
+    loop {
+        let (mut page, next) = split(authed_get_url(auth, path, &url).await?);
+        items.append(&mut page);
+        match next {
+            Some(cursor) => url = format!("{first_url}&cursor={}", url_component(&cursor)),
+            None => return Ok(items),
+        }
+    }
+}
+
+/// The API tokens whose unit is in the caller's scope, newest first,
+/// revoked ones included.
+pub async fn list_api_tokens(auth: Auth) -> Result<Vec<ApiToken>, ApiError> {
+    let url = format!("{API_TOKENS_PATH}?limit=500&order=desc");
+    every_page(auth, API_TOKENS_PATH, &url, |p: ApiTokenPage| (p.items, p.next_cursor)).await
+}
+
+/// Issues a token; the answer holds the token itself, this once.
+pub async fn issue_api_token(auth: Auth, new: &NewApiToken) -> Result<IssuedApiToken, ApiError> {
+    authed_write(auth, "POST", API_TOKENS_PATH, API_TOKENS_PATH, new).await
+}
+
+/// Revokes a token at once (it stays listed, revoked).
+pub async fn revoke_api_token(auth: Auth, id: i64) -> Result<(), ApiError> {
+    authed_delete(auth, API_TOKEN_PATH, &API_TOKEN_PATH.replace("{id}", &id.to_string())).await
 }
 
 #[cfg(test)]

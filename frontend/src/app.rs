@@ -11,6 +11,7 @@ use leptos_router::path;
 use crate::api;
 use crate::company::CompanyInfo;
 use crate::i18n::Locale;
+use crate::screens::admin_tokens::ApiTokens;
 use crate::screens::home::Home;
 use crate::screens::inbox::Inbox;
 use crate::screens::not_found::NotFound;
@@ -57,6 +58,7 @@ fn SignedIn() -> impl IntoView {
                         <Route path=path!("/plans") view=Plans />
                         <Route path=path!("/plans/:id") view=PlanScreen />
                         <Route path=path!("/inbox") view=Inbox />
+                        <Route path=path!("/admin/tokens") view=ApiTokens />
                     </Routes>
                 </main>
                 <ToastRegion />

@@ -7,6 +7,7 @@ use cascade_core::access::Permission;
 use crate::catalogue;
 use crate::widgets::shell::NavEntry;
 
+pub mod admin_tokens;
 pub mod home;
 pub mod inbox;
 pub mod not_found;
@@ -20,4 +21,10 @@ pub const NAV: &[NavEntry] = &[
     NavEntry { path: "/", label: catalogue::NAV_HOME, needs: None, testid: "nav-home" },
     NavEntry { path: "/plans", label: catalogue::NAV_PLANS, needs: Some(Permission::PlansRead), testid: "nav-plans" },
     NavEntry { path: "/inbox", label: catalogue::NAV_INBOX, needs: Some(Permission::PlansApprove), testid: "nav-inbox" },
+    NavEntry {
+        path: "/admin/tokens",
+        label: catalogue::NAV_API_TOKENS,
+        needs: Some(Permission::ApiTokensWrite),
+        testid: "nav-admin-tokens",
+    },
 ];
