@@ -726,6 +726,65 @@ pub async fn revoke_api_token(auth: Auth, id: i64) -> Result<(), ApiError> {
     authed_delete(auth, API_TOKEN_PATH, &API_TOKEN_PATH.replace("{id}", &id.to_string())).await
 }
 
+use cascade_api_types::{AuditPage, User, UserPage};
+use chrono::{DateTime, SecondsFormat, Utc};
+
+pub const USERS_PATH: &str = "/api/v1/users";
+pub const AUDIT_PATH: &str = "/api/v1/audit";
+
+/// Entries of the audit log per page ("more" asks for the next).
+pub const AUDIT_PAGE_SIZE: u32 = 50;
+
+/// The users in the caller's scope, by username.
+pub async fn list_users(auth: Auth) -> Result<Vec<User>, ApiError> {
+    let url = format!("{USERS_PATH}?limit=500&sort=username");
+    every_page(auth, USERS_PATH, &url, |p: UserPage| (p.items, p.next_cursor)).await
+}
+
+/// Which audit entries to list; `None` is "any". Instants, not dates: the
+/// screen turns the company's days into them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditQuery {
+    pub actor_user_id: Option<i64>,
+    pub action: Option<String>,
+    pub entity: Option<String>,
+    pub entity_id: Option<String>,
+    /// At or after.
+    pub since: Option<DateTime<Utc>>,
+    /// Before.
+    pub until: Option<DateTime<Utc>>,
+}
+
+impl AuditQuery {
+    /// The query string of `GET /audit` (newest first), from `cursor` on.
+    pub fn query(&self, cursor: Option<&str>) -> String {
+        let mut query = vec![format!("limit={AUDIT_PAGE_SIZE}")];
+        let mut add = |key: &str, value: &str| query.push(format!("{key}={}", url_component(value)));
+        if let Some(actor) = self.actor_user_id {
+            add("actor_user_id", &actor.to_string());
+        }
+        for (key, value) in [("action", &self.action), ("entity", &self.entity), ("entity_id", &self.entity_id)] {
+            if let Some(value) = value {
+                add(key, value);
+            }
+        }
+        for (key, value) in [("since", self.since), ("until", self.until)] {
+            if let Some(at) = value {
+                add(key, &at.to_rfc3339_opts(SecondsFormat::Secs, true));
+            }
+        }
+        if let Some(cursor) = cursor {
+            add("cursor", cursor);
+        }
+        query.join("&")
+    }
+}
+
+/// One page of the audit log, newest first.
+pub async fn list_audit(auth: Auth, query: &AuditQuery, cursor: Option<&str>) -> Result<AuditPage, ApiError> {
+    authed_get_url(auth, AUDIT_PATH, &format!("{AUDIT_PATH}?{}", query.query(cursor))).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

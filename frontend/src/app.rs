@@ -11,6 +11,7 @@ use leptos_router::path;
 use crate::api;
 use crate::company::CompanyInfo;
 use crate::i18n::Locale;
+use crate::screens::admin_audit::AuditLog;
 use crate::screens::admin_tokens::ApiTokens;
 use crate::screens::home::Home;
 use crate::screens::inbox::Inbox;
@@ -59,6 +60,7 @@ fn SignedIn() -> impl IntoView {
                         <Route path=path!("/plans/:id") view=PlanScreen />
                         <Route path=path!("/inbox") view=Inbox />
                         <Route path=path!("/admin/tokens") view=ApiTokens />
+                        <Route path=path!("/admin/audit") view=AuditLog />
                     </Routes>
                 </main>
                 <ToastRegion />

@@ -475,6 +475,112 @@ pub fn cannot_grant(detail: &str, lang: Lang) -> String {
     }
 }
 
+pub const NAV_AUDIT: T = T::new("审计日志", "Audit log");
+pub const AUDIT_TITLE: T = T::new("审计日志", "Audit log");
+pub const AUDIT_HINT: T = T::new(
+    "每一次登录尝试和每一次修改，含修改前后的内容。日志只读，任何人都不能修改或删除。",
+    "Every sign-in attempt and every change, with before and after. Read-only: nobody can change or delete an entry.",
+);
+pub const ACTION: T = T::new("操作", "Action");
+pub const ENTITY: T = T::new("对象类型", "Object");
+pub const ENTITY_ID: T = T::new("对象编号", "Object id");
+pub const SINCE: T = T::new("从（日期）", "From (date)");
+pub const UNTIL: T = T::new("至（日期，含当天）", "To (date, inclusive)");
+pub const CLIENT_IP: T = T::new("客户端 IP", "Client IP");
+pub const CHANGE_DETAILS: T = T::new("变更内容", "What changed");
+pub const FIELD: T = T::new("字段", "Field");
+pub const VALUE: T = T::new("值", "Value");
+pub const CLEAR_FILTERS: T = T::new("清除筛选", "Clear the filters");
+pub const MORE: T = T::new("加载更多", "Load more");
+pub const NO_ENTRIES: T = T::new("没有符合条件的记录。", "No entry matches.");
+
+/// Who acted through an API token.
+pub fn via_token(id: i64, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("经 API 令牌 #{id}"),
+        Lang::En => format!("through API token #{id}"),
+    }
+}
+
+/// Beside the date filters: whose days they are.
+pub fn dates_in(time_zone: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("日期按公司时区（{time_zone}）计算。"),
+        Lang::En => format!("Dates are the company's, in {time_zone}."),
+    }
+}
+
+/// The summary of an entry's before and after.
+pub fn changed_fields(n: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{n} 个字段"),
+        Lang::En if n == 1 => "1 field".to_owned(),
+        Lang::En => format!("{n} fields"),
+    }
+}
+
+/// Under the log: how many entries are shown, and whether there are more.
+pub fn entries_shown(n: usize, more: bool, lang: Lang) -> String {
+    match (lang, more) {
+        (Lang::Zh, false) => format!("共 {n} 条"),
+        (Lang::Zh, true) => format!("已显示 {n} 条，还有更多"),
+        (Lang::En, false) if n == 1 => "1 entry".to_owned(),
+        (Lang::En, false) => format!("{n} entries"),
+        (Lang::En, true) => format!("{n} entries shown, more to load"),
+    }
+}
+
+/// What the server recorded, in words; an action it writes that is not
+/// here reads as the server wrote it.
+pub fn audit_action(action: &str) -> Option<T> {
+    Some(match action {
+        "login" => T::new("登录", "Signed in"),
+        "login_failed" => T::new("登录失败", "Sign-in failed"),
+        "refresh_reused" => T::new("重复使用的刷新令牌", "Refresh token reused"),
+        "create" => T::new("新建", "Created"),
+        "update" => T::new("修改", "Changed"),
+        "delete" => T::new("删除", "Deleted"),
+        "import" => T::new("导入", "Imported"),
+        "revoke" => T::new("吊销", "Revoked"),
+        "generate" => T::new("生成建议", "Generated"),
+        "adjust" => T::new("调整", "Adjusted"),
+        "rebalance" => T::new("重新平衡", "Rebalanced"),
+        "submit" => T::new("提交审批", "Submitted"),
+        "approve" => T::new("批准", "Approved"),
+        "return" => T::new("退回", "Returned"),
+        "calibrate" => T::new("校准", "Calibrated"),
+        "relief" => T::new("减免", "Relief"),
+        "upload" => T::new("上传依据材料", "Uploaded evidence"),
+        "answer" => T::new("回答问卷", "Answered the survey"),
+        _ => return None,
+    })
+}
+
+/// The kind of object an entry is about, in words; unknown kinds read as
+/// the server wrote them.
+pub fn audit_entity(entity: &str) -> Option<T> {
+    Some(match entity {
+        "session" => T::new("登录会话", "Session"),
+        "api_token" => T::new("API 令牌", "API token"),
+        "role_permissions" => T::new("角色权限", "Role permissions"),
+        "user" => T::new("用户", "User"),
+        "org_unit" => T::new("组织单位", "Org unit"),
+        "rep" => T::new("销售代表", "Sales rep"),
+        "customer" => T::new("客户", "Customer"),
+        "opportunity" => T::new("商机", "Opportunity"),
+        "visit" => T::new("拜访", "Visit"),
+        "sales_record" => T::new("销售记录", "Sales record"),
+        "product_line" => T::new("产品线", "Product line"),
+        "custom_field" => T::new("自定义字段", "Custom field"),
+        "plan" => T::new("目标计划", "Plan"),
+        "plan_line" => T::new("计划明细", "Plan line"),
+        "plan_evidence" => T::new("依据材料", "Evidence"),
+        "import_job" => T::new("导入任务", "Import job"),
+        "fairness" => T::new("公平性问卷", "Fairness survey"),
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,6 +7,7 @@ use cascade_core::access::Permission;
 use crate::catalogue;
 use crate::widgets::shell::NavEntry;
 
+pub mod admin_audit;
 pub mod admin_tokens;
 pub mod home;
 pub mod inbox;
@@ -27,4 +28,5 @@ pub const NAV: &[NavEntry] = &[
         needs: Some(Permission::ApiTokensWrite),
         testid: "nav-admin-tokens",
     },
+    NavEntry { path: "/admin/audit", label: catalogue::NAV_AUDIT, needs: Some(Permission::AuditRead), testid: "nav-admin-audit" },
 ];
