@@ -6,6 +6,7 @@ const { test, expect } = require('@playwright/test');
 const AxeBuilder = require('@axe-core/playwright').default;
 const { SignInPage, signInAs, DEMO_USER } = require('../pages/signin');
 const { HQ, RM, draftRegionPlan } = require('../pages/planning');
+const { ADMIN, TokensPage, AuditPage } = require('../pages/admin');
 
 const REP = { username: 'rep.e00001', password: DEMO_USER.password };
 
@@ -73,7 +74,6 @@ test('a rep\'s target with its history and survey', async ({ page }) => {
   await expectAccessible(page, 'my target');
 });
 
-const ADMIN = { username: 'admin.hrbp1', password: DEMO_USER.password };
 
 test('the administration hub and its users, with the dialog open', async ({ page }) => {
   await signInAs(page, ADMIN);
@@ -112,4 +112,40 @@ test('custom fields with the dialog open, the customers and a customer', async (
   await page.getByTestId('customer-row').first().getByRole('link').click();
   await expect(page.getByTestId('custom-values')).toBeVisible();
   await expectAccessible(page, 'customer');
+
+test('the administration screens: API tokens with a new token shown and a revocation asked, the audit log with a change open', async ({ page }, testInfo) => {
+  await signInAs(page, ADMIN);
+  const tokens = new TokensPage(page);
+  await page.getByTestId('nav-admin').click();
+  await tokens.nav.click();
+  await expect(tokens.screen).toBeVisible();
+  await tokens.issue.click();
+  await expect(tokens.nameError).not.toBeEmpty();
+  await expectAccessible(page, 'API tokens with refused fields');
+  // Its own token only: other tests use theirs on the same server.
+  const name = `a11y ${testInfo.project.name} ${Date.now()}`;
+  await tokens.name.fill(name);
+  await tokens.role.selectOption('rep');
+  await tokens.unit.selectOption({ index: 1 });
+  await tokens.issue.click();
+  await expect(tokens.dialog).toBeVisible();
+  await expectAccessible(page, 'the new token, shown once');
+  await tokens.done.click();
+  const row = tokens.rows.filter({ hasText: name });
+  const id = await row.getAttribute('data-token-id');
+  await row.getByTestId('token-revoke').click();
+  await expect(tokens.revokeDialog).toBeVisible();
+  await expectAccessible(page, 'revoking a token');
+  await tokens.revokeConfirm.click();
+  await expect(tokens.revokeDialog).toHaveCount(0);
+  await expectAccessible(page, 'API tokens');
+  // The log of this token alone: axe over fifty rows of changes outlasts the test.
+  const audit = new AuditPage(page);
+  await page.getByTestId('nav-admin').click();
+  await audit.nav.click();
+  await expect(audit.rows.first()).toBeVisible();
+  await page.goto(`/admin/audit?entity=api_token&entity_id=${id}`);
+  await expect(audit.rows).toHaveCount(2);
+  await audit.rows.first().getByTestId('audit-change').locator('summary').click();
+  await expectAccessible(page, 'audit log');
 });

@@ -784,6 +784,121 @@ pub fn problem_message(status: u16, status_text: &str, body: &str) -> String {
     }
 }
 
+// Administration: API tokens, the people who act, and the audit log.
+
+use cascade_api_types::{ApiToken, ApiTokenPage, IssuedApiToken, NewApiToken};
+
+pub const API_TOKENS_PATH: &str = "/api/v1/api-tokens";
+pub const API_TOKEN_PATH: &str = "/api/v1/api-tokens/{id}";
+
+/// `text` as one component of a URL: everything but RFC 3986's unreserved
+/// characters percent-encoded (pure, so the host tests the queries).
+pub fn url_component(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// Every page of a list (`first_url` has a query already), in order.
+async fn every_page<P: DeserializeOwned, I>(
+    auth: Auth,
+    path: &'static str,
+    first_url: &str,
+    split: impl Fn(P) -> (Vec<I>, Option<String>),
+) -> Result<Vec<I>, ApiError> {
+    let mut items = Vec::new();
+    let mut url = first_url.to_owned();
+    loop {
+        let (mut page, next) = split(authed_get_url(auth, path, &url).await?);
+        items.append(&mut page);
+        match next {
+            Some(cursor) => url = format!("{first_url}&cursor={}", url_component(&cursor)),
+            None => return Ok(items),
+        }
+    }
+}
+
+/// The API tokens whose unit is in the caller's scope, newest first,
+/// revoked ones included.
+pub async fn list_api_tokens(auth: Auth) -> Result<Vec<ApiToken>, ApiError> {
+    let url = format!("{API_TOKENS_PATH}?limit=500&order=desc");
+    every_page(auth, API_TOKENS_PATH, &url, |p: ApiTokenPage| (p.items, p.next_cursor)).await
+}
+
+/// Issues a token; the answer holds the token itself, this once.
+pub async fn issue_api_token(auth: Auth, new: &NewApiToken) -> Result<IssuedApiToken, ApiError> {
+    authed_write(auth, "POST", API_TOKENS_PATH, API_TOKENS_PATH, new).await
+}
+
+/// Revokes a token at once (it stays listed, revoked).
+pub async fn revoke_api_token(auth: Auth, id: i64) -> Result<(), ApiError> {
+    authed_delete(auth, API_TOKEN_PATH, &API_TOKEN_PATH.replace("{id}", &id.to_string())).await
+}
+
+use cascade_api_types::AuditPage;
+use chrono::{DateTime, SecondsFormat, Utc};
+
+pub const AUDIT_PATH: &str = "/api/v1/audit";
+
+/// Entries of the audit log per page ("more" asks for the next).
+pub const AUDIT_PAGE_SIZE: u32 = 50;
+
+/// Every user in the caller's scope, by username.
+pub async fn all_users(auth: Auth) -> Result<Vec<User>, ApiError> {
+    let url = format!("{USERS_PATH}?limit=500&sort=username");
+    every_page(auth, USERS_PATH, &url, |p: UserPage| (p.items, p.next_cursor)).await
+}
+
+/// Which audit entries to list; `None` is "any". Instants, not dates: the
+/// screen turns the company's days into them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditQuery {
+    pub actor_user_id: Option<i64>,
+    pub action: Option<String>,
+    pub entity: Option<String>,
+    pub entity_id: Option<String>,
+    /// At or after.
+    pub since: Option<DateTime<Utc>>,
+    /// Before.
+    pub until: Option<DateTime<Utc>>,
+}
+
+impl AuditQuery {
+    /// The query string of `GET /audit` (newest first), from `cursor` on.
+    pub fn query(&self, cursor: Option<&str>) -> String {
+        let mut query = vec![format!("limit={AUDIT_PAGE_SIZE}")];
+        let mut add = |key: &str, value: &str| query.push(format!("{key}={}", url_component(value)));
+        if let Some(actor) = self.actor_user_id {
+            add("actor_user_id", &actor.to_string());
+        }
+        for (key, value) in [("action", &self.action), ("entity", &self.entity), ("entity_id", &self.entity_id)] {
+            if let Some(value) = value {
+                add(key, value);
+            }
+        }
+        for (key, value) in [("since", self.since), ("until", self.until)] {
+            if let Some(at) = value {
+                add(key, &at.to_rfc3339_opts(SecondsFormat::Secs, true));
+            }
+        }
+        if let Some(cursor) = cursor {
+            add("cursor", cursor);
+        }
+        query.join("&")
+    }
+}
+
+/// One page of the audit log, newest first.
+pub async fn list_audit(auth: Auth, query: &AuditQuery, cursor: Option<&str>) -> Result<AuditPage, ApiError> {
+    authed_get_url(auth, AUDIT_PATH, &format!("{AUDIT_PATH}?{}", query.query(cursor))).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,8 +12,10 @@ use crate::api;
 use crate::company::CompanyInfo;
 use crate::i18n::Locale;
 use crate::screens::admin::Admin;
+use crate::screens::admin_audit::AuditLog;
 use crate::screens::admin_fields::CustomFields;
 use crate::screens::admin_permissions::PermissionMatrix;
+use crate::screens::admin_tokens::ApiTokens;
 use crate::screens::admin_users::Users;
 use crate::screens::customer::CustomerScreen;
 use crate::screens::customers::Customers;
@@ -71,6 +73,8 @@ fn SignedIn() -> impl IntoView {
                         <Route path=path!("/admin/users") view=Users />
                         <Route path=path!("/admin/permissions") view=PermissionMatrix />
                         <Route path=path!("/admin/fields") view=CustomFields />
+                        <Route path=path!("/admin/tokens") view=ApiTokens />
+                        <Route path=path!("/admin/audit") view=AuditLog />
                     </Routes>
                 </main>
                 <ToastRegion />

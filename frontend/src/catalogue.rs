@@ -632,6 +632,190 @@ pub fn plans_count(shown: usize, lang: Lang) -> String {
     }
 }
 
+// Administration: API tokens and the audit log.
+pub const NAV_API_TOKENS: T = T::new("API 令牌", "API tokens");
+pub const NOT_ALLOWED_HERE: T = T::new("您没有使用此页面的权限。", "You are not allowed to use this page.");
+pub const API_TOKENS_TITLE: T = T::new("API 令牌", "API tokens");
+pub const API_TOKENS_HINT: T = T::new(
+    "供其他系统（如 SAP、Salesforce）调用 Cascade 接口的长期令牌。令牌拥有所选角色的权限，只能访问所选单位及其下级。",
+    "Long-lived tokens for other systems (SAP, Salesforce…) to call Cascade's API. A token acts with its role's permissions, inside its unit and the units below it.",
+);
+pub const ISSUE_TOKEN: T = T::new("签发新令牌", "Issue a new token");
+pub const TOKEN_NAME: T = T::new("名称（用途）", "Name (what it is for)");
+pub const EXPIRES_ON: T = T::new("有效期至（可选）", "Works until (optional)");
+pub const EXPIRES_HINT: T = T::new(
+    "含当天，按公司时区计算；留空则一直有效，直至吊销。",
+    "That day included, in the company's time zone; leave it empty for a token that works until it is revoked.",
+);
+pub const ISSUE: T = T::new("签发令牌", "Issue the token");
+pub const ISSUING: T = T::new("签发中…", "Issuing…");
+pub const NAME_REQUIRED: T = T::new("请填写名称", "Enter a name");
+pub const ROLE_REQUIRED: T = T::new("请选择角色", "Choose a role");
+pub const UNIT_REQUIRED: T = T::new("请选择单位", "Choose a unit");
+pub const EXPIRES_PAST: T = T::new("有效期不能早于今天", "The last day cannot be before today");
+pub const DATE_INVALID: T = T::new("请输入有效日期", "Enter a valid date");
+pub const ISSUED_TOKENS: T = T::new("已签发的令牌", "Issued tokens");
+pub const TOKEN_ISSUED: T = T::new("令牌已签发", "Token issued");
+pub const TOKEN_ONCE: T = T::new(
+    "请立即复制并妥善保存此令牌：它只显示这一次，关闭后再也无法查看。遗失后只能吊销并重新签发。",
+    "Copy this token and keep it safe now: it is shown this once and never again. If it is lost, revoke it and issue another.",
+);
+pub const TOKEN: T = T::new("令牌", "Token");
+pub const COPY_TOKEN: T = T::new("复制令牌", "Copy the token");
+pub const COPIED: T = T::new("已复制", "Copied");
+pub const COPIED_HINT: T = T::new("已复制到剪贴板。", "Copied to the clipboard.");
+pub const COPY_FAILED: T =
+    T::new("无法写入剪贴板：请选中上面的令牌后手动复制。", "The clipboard refused: select the token above and copy it by hand.");
+pub const SAVED_IT: T = T::new("我已保存，关闭", "I have saved it, close");
+pub const NAME: T = T::new("名称", "Name");
+pub const PREFIX: T = T::new("前缀", "Prefix");
+pub const CREATED: T = T::new("创建时间", "Created");
+pub const LAST_USED: T = T::new("最近使用", "Last used");
+pub const NEVER_USED: T = T::new("从未使用", "Never used");
+pub const EXPIRES: T = T::new("有效期至", "Works until");
+pub const NO_EXPIRY: T = T::new("一直有效", "No end date");
+pub const TOKEN_ACTIVE: T = T::new("有效", "Active");
+pub const TOKEN_EXPIRED: T = T::new("已过期", "Expired");
+pub const TOKEN_REVOKED: T = T::new("已吊销", "Revoked");
+pub const MANAGE: T = T::new("管理", "Manage");
+pub const REVOKE: T = T::new("吊销", "Revoke");
+pub const REVOKING: T = T::new("吊销中…", "Revoking…");
+pub const REVOKE_WARNING: T = T::new(
+    "吊销立即生效：使用此令牌的系统将无法再访问 Cascade。此操作无法撤销。",
+    "Revoking takes effect at once: systems using this token can no longer reach Cascade. This cannot be undone.",
+);
+pub const CANCEL: T = T::new("取消", "Cancel");
+pub const NO_TOKENS: T = T::new("尚未签发任何令牌。", "No token has been issued yet.");
+
+/// The confirmation's title, and the name of a row's revoke button.
+pub fn revoke_title(name: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("吊销令牌「{name}」"),
+        Lang::En => format!("Revoke the token “{name}”"),
+    }
+}
+
+/// The toast once a token is revoked.
+pub fn revoked(name: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("已吊销：{name}"),
+        Lang::En => format!("Revoked: {name}"),
+    }
+}
+
+/// A 403 for a role holding permissions the issuer lacks, on the role.
+pub fn cannot_grant(detail: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("不能授予您自己没有的权限（{detail}）"),
+        Lang::En => format!("You cannot grant a permission you do not hold ({detail})"),
+    }
+}
+
+pub const NAV_AUDIT: T = T::new("审计日志", "Audit log");
+pub const AUDIT_TITLE: T = T::new("审计日志", "Audit log");
+pub const AUDIT_HINT: T = T::new(
+    "每一次登录尝试和每一次修改，含修改前后的内容。日志只读，任何人都不能修改或删除。",
+    "Every sign-in attempt and every change, with before and after. Read-only: nobody can change or delete an entry.",
+);
+pub const ACTION: T = T::new("操作", "Action");
+pub const ENTITY: T = T::new("对象类型", "Object");
+pub const ENTITY_ID: T = T::new("对象编号", "Object id");
+pub const SINCE: T = T::new("从（日期）", "From (date)");
+pub const UNTIL: T = T::new("至（日期，含当天）", "To (date, inclusive)");
+pub const CLIENT_IP: T = T::new("客户端 IP", "Client IP");
+pub const CHANGE_DETAILS: T = T::new("变更内容", "What changed");
+pub const FIELD: T = T::new("字段", "Field");
+pub const VALUE: T = T::new("值", "Value");
+pub const CLEAR_FILTERS: T = T::new("清除筛选", "Clear the filters");
+pub const NO_ENTRIES: T = T::new("没有符合条件的记录。", "No entry matches.");
+
+/// Who acted through an API token.
+pub fn via_token(id: i64, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("经 API 令牌 #{id}"),
+        Lang::En => format!("through API token #{id}"),
+    }
+}
+
+/// Beside the date filters: whose days they are.
+pub fn dates_in(time_zone: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("日期按公司时区（{time_zone}）计算。"),
+        Lang::En => format!("Dates are the company's, in {time_zone}."),
+    }
+}
+
+/// The summary of an entry's before and after.
+pub fn changed_fields(n: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{n} 个字段"),
+        Lang::En if n == 1 => "1 field".to_owned(),
+        Lang::En => format!("{n} fields"),
+    }
+}
+
+/// Under the log: how many entries are shown, and whether there are more.
+pub fn entries_shown(n: usize, more: bool, lang: Lang) -> String {
+    match (lang, more) {
+        (Lang::Zh, false) => format!("共 {n} 条"),
+        (Lang::Zh, true) => format!("已显示 {n} 条，还有更多"),
+        (Lang::En, false) if n == 1 => "1 entry".to_owned(),
+        (Lang::En, false) => format!("{n} entries"),
+        (Lang::En, true) => format!("{n} entries shown, more to load"),
+    }
+}
+
+/// What the server recorded, in words; an action it writes that is not
+/// here reads as the server wrote it.
+pub fn audit_action(action: &str) -> Option<T> {
+    Some(match action {
+        "login" => T::new("登录", "Signed in"),
+        "login_failed" => T::new("登录失败", "Sign-in failed"),
+        "refresh_reused" => T::new("重复使用的刷新令牌", "Refresh token reused"),
+        "create" => T::new("新建", "Created"),
+        "update" => T::new("修改", "Changed"),
+        "delete" => T::new("删除", "Deleted"),
+        "import" => T::new("导入", "Imported"),
+        "revoke" => T::new("吊销", "Revoked"),
+        "generate" => T::new("生成建议", "Generated"),
+        "adjust" => T::new("调整", "Adjusted"),
+        "rebalance" => T::new("重新平衡", "Rebalanced"),
+        "submit" => T::new("提交审批", "Submitted"),
+        "approve" => T::new("批准", "Approved"),
+        "return" => T::new("退回", "Returned"),
+        "calibrate" => T::new("校准", "Calibrated"),
+        "relief" => T::new("减免", "Relief"),
+        "upload" => T::new("上传依据材料", "Uploaded evidence"),
+        "answer" => T::new("回答问卷", "Answered the survey"),
+        _ => return None,
+    })
+}
+
+/// The kind of object an entry is about, in words; unknown kinds read as
+/// the server wrote them.
+pub fn audit_entity(entity: &str) -> Option<T> {
+    Some(match entity {
+        "session" => T::new("登录会话", "Session"),
+        "api_token" => T::new("API 令牌", "API token"),
+        "role_permissions" => T::new("角色权限", "Role permissions"),
+        "user" => T::new("用户", "User"),
+        "org_unit" => T::new("组织单位", "Org unit"),
+        "rep" => T::new("销售代表", "Sales rep"),
+        "customer" => T::new("客户", "Customer"),
+        "opportunity" => T::new("商机", "Opportunity"),
+        "visit" => T::new("拜访", "Visit"),
+        "sales_record" => T::new("销售记录", "Sales record"),
+        "product_line" => T::new("产品线", "Product line"),
+        "custom_field" => T::new("自定义字段", "Custom field"),
+        "plan" => T::new("目标计划", "Plan"),
+        "plan_line" => T::new("计划明细", "Plan line"),
+        "plan_evidence" => T::new("依据材料", "Evidence"),
+        "import_job" => T::new("导入任务", "Import job"),
+        "fairness" => T::new("公平性问卷", "Fairness survey"),
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -42,6 +42,20 @@ pub const SECTIONS: &[Section] = &[
         needs: Permission::CustomFieldsWrite,
         testid: "admin-fields",
     },
+    Section {
+        path: "/admin/tokens",
+        label: catalogue::NAV_API_TOKENS,
+        hint: catalogue::API_TOKENS_HINT,
+        needs: Permission::ApiTokensWrite,
+        testid: "admin-tokens",
+    },
+    Section {
+        path: "/admin/audit",
+        label: catalogue::NAV_AUDIT,
+        hint: catalogue::AUDIT_HINT,
+        needs: Permission::AuditRead,
+        testid: "admin-audit",
+    },
 ];
 
 /// What opens the administration at all: any section's permission.

@@ -8,8 +8,10 @@ use crate::catalogue;
 use crate::widgets::shell::{NavEntry, Needs};
 
 pub mod admin;
+pub mod admin_audit;
 pub mod admin_fields;
 pub mod admin_permissions;
+pub mod admin_tokens;
 pub mod admin_users;
 pub mod customer;
 pub mod customers;
