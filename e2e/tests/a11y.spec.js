@@ -112,6 +112,7 @@ test('custom fields with the dialog open, the customers and a customer', async (
   await page.getByTestId('customer-row').first().getByRole('link').click();
   await expect(page.getByTestId('custom-values')).toBeVisible();
   await expectAccessible(page, 'customer');
+});
 
 test('the administration screens: API tokens with a new token shown and a revocation asked, the audit log with a change open', async ({ page }, testInfo) => {
   await signInAs(page, ADMIN);
