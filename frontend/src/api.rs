@@ -333,15 +333,7 @@ pub async fn upload_evidence(auth: Auth, plan_id: i64, line_id: i64, file: &web_
         String::from(js_sys::encode_uri_component(&name))
     );
     let browser_type = file.type_();
-    let content_type = evidence_type(&browser_type, &name);
-    let response = authed_send(auth, "POST", LINE_EVIDENCE_PATH, |token| {
-        builder("POST", &url, token, None)
-            .header("Content-Type", content_type)
-            .body(JsValue::from(file.clone()))
-            .map_err(|e| ApiError::Network { method: "POST", path: LINE_EVIDENCE_PATH, reason: e.to_string() })
-    })
-    .await?;
-    decode("POST", LINE_EVIDENCE_PATH, response).await
+    post_file(auth, LINE_EVIDENCE_PATH, &url, evidence_type(&browser_type, &name), file).await
 }
 
 /// The type to send a file as: the browser's, or from the name's extension
@@ -368,25 +360,49 @@ pub fn evidence_type<'a>(browser: &'a str, name: &str) -> &'a str {
 /// One evidence file's bytes, as a blob of its own type.
 pub async fn download_evidence(auth: Auth, plan_id: i64, evidence: &Evidence) -> Result<web_sys::Blob, ApiError> {
     let url = EVIDENCE_PATH.replace("{id}", &plan_id.to_string()).replace("{evidence_id}", &evidence.id.to_string());
-    let response = authed_send(auth, "GET", EVIDENCE_PATH, |token| {
-        builder("GET", &url, token, None).build().map_err(|e| ApiError::Network {
-            method: "GET",
-            path: EVIDENCE_PATH,
-            reason: e.to_string(),
-        })
+    let response = get_file(auth, EVIDENCE_PATH, &url).await?;
+    blob_of(EVIDENCE_PATH, response, &evidence.content_type).await
+}
+
+/// POSTs `file` to `url` as the body, sent as `content_type`.
+async fn post_file<T: DeserializeOwned>(
+    auth: Auth,
+    path: &'static str,
+    url: &str,
+    content_type: &str,
+    file: &web_sys::File,
+) -> Result<T, ApiError> {
+    let response = authed_send(auth, "POST", path, |token| {
+        builder("POST", url, token, None)
+            .header("Content-Type", content_type)
+            .body(JsValue::from(file.clone()))
+            .map_err(|e| ApiError::Network { method: "POST", path, reason: e.to_string() })
+    })
+    .await?;
+    decode("POST", path, response).await
+}
+
+/// `GET url` of a file: the answer, when it is a 2xx.
+async fn get_file(auth: Auth, path: &'static str, url: &str) -> Result<Response, ApiError> {
+    let response = authed_send(auth, "GET", path, |token| {
+        builder("GET", url, token, None).build().map_err(|e| ApiError::Network { method: "GET", path, reason: e.to_string() })
     })
     .await?;
     if !response.ok() {
-        return Err(status_error("GET", EVIDENCE_PATH, response).await);
+        return Err(status_error("GET", path, response).await);
     }
-    let bytes =
-        response.binary().await.map_err(|e| ApiError::Decode { method: "GET", path: EVIDENCE_PATH, reason: e.to_string() })?;
+    Ok(response)
+}
+
+/// A file's bytes as a blob of `content_type`, to save under its name.
+async fn blob_of(path: &'static str, response: Response, content_type: &str) -> Result<web_sys::Blob, ApiError> {
+    let bytes = response.binary().await.map_err(|e| ApiError::Decode { method: "GET", path, reason: e.to_string() })?;
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type(&evidence.content_type);
+    options.set_type(content_type);
     web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(|e| ApiError::Decode {
         method: "GET",
-        path: EVIDENCE_PATH,
+        path,
         reason: format!("{e:?}"),
     })
 }
