@@ -659,6 +659,86 @@ pub fn problem_message(status: u16, status_text: &str, body: &str) -> String {
     }
 }
 
+// Imports and exports.
+
+use cascade_api_types::{FileFormat, ImportJob, ImportJobPage, ImportKind};
+
+pub const IMPORTS_PATH: &str = "/api/v1/imports";
+pub const IMPORT_PATH: &str = "/api/v1/imports/{id}";
+pub const EXPORT_PATH: &str = "/api/v1/exports/{kind}";
+pub const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// The format of an import file: from its name's extension first (browsers
+/// on Windows call a CSV `application/vnd.ms-excel`), else from the type the
+/// browser gives; `None` for anything else (an old `.xls` among them).
+pub fn import_format(name: &str, browser_type: &str) -> Option<FileFormat> {
+    let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    match (extension.as_str(), browser_type) {
+        ("csv", _) => Some(FileFormat::Csv),
+        ("xlsx", _) => Some(FileFormat::Xlsx),
+        (_, "text/csv") => Some(FileFormat::Csv),
+        (_, XLSX_TYPE) => Some(FileFormat::Xlsx),
+        _ => None,
+    }
+}
+
+/// The type a file of `format` is sent and saved as.
+pub fn format_type(format: FileFormat) -> &'static str {
+    match format {
+        FileFormat::Csv => "text/csv",
+        FileFormat::Xlsx => XLSX_TYPE,
+    }
+}
+
+/// Whether the server keeps `name` with the job (1–200 characters, no
+/// slashes or control characters); another name is left out rather than
+/// refusing the file for it.
+pub fn keeps_file_name(name: &str) -> bool {
+    !name.is_empty() && name.chars().count() <= 200 && !name.chars().any(|c| c.is_control() || c == '/' || c == '\\')
+}
+
+/// Sends `file` as an import of `kind`; the answer is the job to follow
+/// (the server checks and writes the rows after answering).
+pub async fn start_import(auth: Auth, kind: ImportKind, format: FileFormat, file: &web_sys::File) -> Result<ImportJob, ApiError> {
+    let mut url = format!("{IMPORTS_PATH}?kind={}&format={}", kind.as_str(), format.as_str());
+    let name = file.name();
+    if keeps_file_name(&name) {
+        url.push_str(&format!("&file_name={}", String::from(js_sys::encode_uri_component(&name))));
+    }
+    post_file(auth, IMPORTS_PATH, &url, format_type(format), file).await
+}
+
+/// One import job as it stands: status, rows done of rows in the file, errors.
+pub async fn get_import(auth: Auth, id: i64) -> Result<ImportJob, ApiError> {
+    authed_get_url(auth, IMPORT_PATH, &IMPORT_PATH.replace("{id}", &id.to_string())).await
+}
+
+/// The latest import jobs in the caller's scope, newest first.
+pub async fn recent_imports(auth: Auth) -> Result<ImportJobPage, ApiError> {
+    authed_get_url(auth, IMPORTS_PATH, &format!("{IMPORTS_PATH}?limit=10")).await
+}
+
+/// Every row of `kind` in the caller's scope as a file, with the name the
+/// server gives it (`customers.csv`).
+pub async fn download_export(auth: Auth, kind: ImportKind, format: FileFormat) -> Result<(web_sys::Blob, String), ApiError> {
+    let url = format!("{}?format={}", EXPORT_PATH.replace("{kind}", kind.as_str()), format.as_str());
+    let response = get_file(auth, EXPORT_PATH, &url).await?;
+    let name = response
+        .headers()
+        .get("Content-Disposition")
+        .as_deref()
+        .and_then(attachment_name)
+        .unwrap_or_else(|| format!("{}.{}", kind.as_str(), format.as_str()));
+    Ok((blob_of(EXPORT_PATH, response, format_type(format)).await?, name))
+}
+
+/// The file name of a `Content-Disposition: attachment; filename="…"`.
+pub fn attachment_name(header: &str) -> Option<String> {
+    let (_, rest) = header.split_once("filename=")?;
+    let name = rest.split(';').next()?.trim().trim_matches('"');
+    keeps_file_name(name).then(|| name.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,6 +12,7 @@ use crate::api;
 use crate::company::CompanyInfo;
 use crate::i18n::Locale;
 use crate::screens::home::Home;
+use crate::screens::imports::Imports;
 use crate::screens::inbox::Inbox;
 use crate::screens::not_found::NotFound;
 use crate::screens::plan::PlanScreen;
@@ -57,6 +58,7 @@ fn SignedIn() -> impl IntoView {
                         <Route path=path!("/plans") view=Plans />
                         <Route path=path!("/plans/:id") view=PlanScreen />
                         <Route path=path!("/inbox") view=Inbox />
+                        <Route path=path!("/imports") view=Imports />
                     </Routes>
                 </main>
                 <ToastRegion />

@@ -8,6 +8,7 @@ use crate::catalogue;
 use crate::widgets::shell::NavEntry;
 
 pub mod home;
+pub mod imports;
 pub mod inbox;
 pub mod not_found;
 pub mod plan;
@@ -20,4 +21,8 @@ pub const NAV: &[NavEntry] = &[
     NavEntry { path: "/", label: catalogue::NAV_HOME, needs: None, testid: "nav-home" },
     NavEntry { path: "/plans", label: catalogue::NAV_PLANS, needs: Some(Permission::PlansRead), testid: "nav-plans" },
     NavEntry { path: "/inbox", label: catalogue::NAV_INBOX, needs: Some(Permission::PlansApprove), testid: "nav-inbox" },
+    // An entry takes one permission: exports.run, which in the default
+    // matrix every role that may import holds too (and province managers
+    // alone). The screen shows each part to holders of its own permission.
+    NavEntry { path: "/imports", label: catalogue::NAV_IMPORTS, needs: Some(Permission::ExportsRun), testid: "nav-imports" },
 ];
