@@ -1,11 +1,13 @@
 // @ts-check
 // Usable by everyone: axe-core (WCAG 2.1 A and AA rules) finds no serious or
 // critical violation on any screen, signed in as the people who use it, at
-// both sizes; the adjust dialog is checked open.
+// both sizes; the adjust dialog is checked open, the imports screen with a
+// refused file's problems shown.
 const { test, expect } = require('@playwright/test');
 const AxeBuilder = require('@axe-core/playwright').default;
 const { SignInPage, signInAs, DEMO_USER } = require('../pages/signin');
 const { HQ, RM, draftRegionPlan } = require('../pages/planning');
+const { ImportsPage, customerCsv, newHospital } = require('../pages/imports');
 
 const REP = { username: 'rep.e00001', password: DEMO_USER.password };
 
@@ -63,4 +65,17 @@ test('HQ\'s approved company plan with its relief panel, and a rep\'s home', asy
   await signInAs(repPage, REP);
   await expectAccessible(repPage, 'rep home');
   await repContext.close();
+});
+
+test('the imports and exports screen, empty and with a refused file\'s problems', async ({ page }, testInfo) => {
+  await signInAs(page, RM);
+  const view = new ImportsPage(page);
+  await view.nav.click();
+  await expect(page.getByTestId('export')).toBeVisible();
+  await expectAccessible(page, 'imports');
+  const code = `A11Y-${testInfo.project.name}-${Date.now()}`;
+  await view.importFile('customers', customerCsv(`${code}.csv`, [newHospital(code, '无障碍测试医院', '四甲')]));
+  await view.endedJob('failed');
+  await expect(view.errors.first()).toBeVisible();
+  await expectAccessible(page, 'imports with a refused file');
 });
