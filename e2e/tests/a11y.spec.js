@@ -1,12 +1,14 @@
 // @ts-check
 // Usable by everyone: axe-core (WCAG 2.1 A and AA rules) finds no serious or
 // critical violation on any screen, signed in as the people who use it, at
-// both sizes; the adjust dialog is checked open.
+// both sizes; the adjust dialog is checked open, the imports screen with a
+// refused file's problems shown.
 const { test, expect } = require('@playwright/test');
 const AxeBuilder = require('@axe-core/playwright').default;
 const { SignInPage, signInAs, DEMO_USER } = require('../pages/signin');
 const { HQ, RM, draftRegionPlan } = require('../pages/planning');
 const { ADMIN, TokensPage, AuditPage } = require('../pages/admin');
+const { ImportsPage, customerCsv, newHospital } = require('../pages/imports');
 
 const REP = { username: 'rep.e00001', password: DEMO_USER.password };
 
@@ -149,4 +151,17 @@ test('the administration screens: API tokens with a new token shown and a revoca
   await expect(audit.rows).toHaveCount(2);
   await audit.rows.first().getByTestId('audit-change').locator('summary').click();
   await expectAccessible(page, 'audit log');
+});
+
+test('the imports and exports screen, empty and with a refused file\'s problems', async ({ page }, testInfo) => {
+  await signInAs(page, RM);
+  const view = new ImportsPage(page);
+  await view.nav.click();
+  await expect(page.getByTestId('export')).toBeVisible();
+  await expectAccessible(page, 'imports');
+  const code = `A11Y-${testInfo.project.name}-${Date.now()}`;
+  await view.importFile('customers', customerCsv(`${code}.csv`, [newHospital(code, '无障碍测试医院', '四甲')]));
+  await view.endedJob('failed');
+  await expect(view.errors.first()).toBeVisible();
+  await expectAccessible(page, 'imports with a refused file');
 });

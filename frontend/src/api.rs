@@ -444,15 +444,7 @@ pub async fn upload_evidence(auth: Auth, plan_id: i64, line_id: i64, file: &web_
         String::from(js_sys::encode_uri_component(&name))
     );
     let browser_type = file.type_();
-    let content_type = evidence_type(&browser_type, &name);
-    let response = authed_send(auth, "POST", LINE_EVIDENCE_PATH, |token| {
-        builder("POST", &url, token, None)
-            .header("Content-Type", content_type)
-            .body(JsValue::from(file.clone()))
-            .map_err(|e| ApiError::Network { method: "POST", path: LINE_EVIDENCE_PATH, reason: e.to_string() })
-    })
-    .await?;
-    decode("POST", LINE_EVIDENCE_PATH, response).await
+    post_file(auth, LINE_EVIDENCE_PATH, &url, evidence_type(&browser_type, &name), file).await
 }
 
 /// The type to send a file as: the browser's, or from the name's extension
@@ -479,25 +471,49 @@ pub fn evidence_type<'a>(browser: &'a str, name: &str) -> &'a str {
 /// One evidence file's bytes, as a blob of its own type.
 pub async fn download_evidence(auth: Auth, plan_id: i64, evidence: &Evidence) -> Result<web_sys::Blob, ApiError> {
     let url = EVIDENCE_PATH.replace("{id}", &plan_id.to_string()).replace("{evidence_id}", &evidence.id.to_string());
-    let response = authed_send(auth, "GET", EVIDENCE_PATH, |token| {
-        builder("GET", &url, token, None).build().map_err(|e| ApiError::Network {
-            method: "GET",
-            path: EVIDENCE_PATH,
-            reason: e.to_string(),
-        })
+    let response = get_file(auth, EVIDENCE_PATH, &url).await?;
+    blob_of(EVIDENCE_PATH, response, &evidence.content_type).await
+}
+
+/// POSTs `file` to `url` as the body, sent as `content_type`.
+async fn post_file<T: DeserializeOwned>(
+    auth: Auth,
+    path: &'static str,
+    url: &str,
+    content_type: &str,
+    file: &web_sys::File,
+) -> Result<T, ApiError> {
+    let response = authed_send(auth, "POST", path, |token| {
+        builder("POST", url, token, None)
+            .header("Content-Type", content_type)
+            .body(JsValue::from(file.clone()))
+            .map_err(|e| ApiError::Network { method: "POST", path, reason: e.to_string() })
+    })
+    .await?;
+    decode("POST", path, response).await
+}
+
+/// `GET url` of a file: the answer, when it is a 2xx.
+async fn get_file(auth: Auth, path: &'static str, url: &str) -> Result<Response, ApiError> {
+    let response = authed_send(auth, "GET", path, |token| {
+        builder("GET", url, token, None).build().map_err(|e| ApiError::Network { method: "GET", path, reason: e.to_string() })
     })
     .await?;
     if !response.ok() {
-        return Err(status_error("GET", EVIDENCE_PATH, response).await);
+        return Err(status_error("GET", path, response).await);
     }
-    let bytes =
-        response.binary().await.map_err(|e| ApiError::Decode { method: "GET", path: EVIDENCE_PATH, reason: e.to_string() })?;
+    Ok(response)
+}
+
+/// A file's bytes as a blob of `content_type`, to save under its name.
+async fn blob_of(path: &'static str, response: Response, content_type: &str) -> Result<web_sys::Blob, ApiError> {
+    let bytes = response.binary().await.map_err(|e| ApiError::Decode { method: "GET", path, reason: e.to_string() })?;
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type(&evidence.content_type);
+    options.set_type(content_type);
     web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(|e| ApiError::Decode {
         method: "GET",
-        path: EVIDENCE_PATH,
+        path,
         reason: format!("{e:?}"),
     })
 }
@@ -897,6 +913,86 @@ impl AuditQuery {
 /// One page of the audit log, newest first.
 pub async fn list_audit(auth: Auth, query: &AuditQuery, cursor: Option<&str>) -> Result<AuditPage, ApiError> {
     authed_get_url(auth, AUDIT_PATH, &format!("{AUDIT_PATH}?{}", query.query(cursor))).await
+}
+
+// Imports and exports.
+
+use cascade_api_types::{FileFormat, ImportJob, ImportJobPage, ImportKind};
+
+pub const IMPORTS_PATH: &str = "/api/v1/imports";
+pub const IMPORT_PATH: &str = "/api/v1/imports/{id}";
+pub const EXPORT_PATH: &str = "/api/v1/exports/{kind}";
+pub const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// The format of an import file: from its name's extension first (browsers
+/// on Windows call a CSV `application/vnd.ms-excel`), else from the type the
+/// browser gives; `None` for anything else (an old `.xls` among them).
+pub fn import_format(name: &str, browser_type: &str) -> Option<FileFormat> {
+    let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    match (extension.as_str(), browser_type) {
+        ("csv", _) => Some(FileFormat::Csv),
+        ("xlsx", _) => Some(FileFormat::Xlsx),
+        (_, "text/csv") => Some(FileFormat::Csv),
+        (_, XLSX_TYPE) => Some(FileFormat::Xlsx),
+        _ => None,
+    }
+}
+
+/// The type a file of `format` is sent and saved as.
+pub fn format_type(format: FileFormat) -> &'static str {
+    match format {
+        FileFormat::Csv => "text/csv",
+        FileFormat::Xlsx => XLSX_TYPE,
+    }
+}
+
+/// Whether the server keeps `name` with the job (1–200 characters, no
+/// slashes or control characters); another name is left out rather than
+/// refusing the file for it.
+pub fn keeps_file_name(name: &str) -> bool {
+    !name.is_empty() && name.chars().count() <= 200 && !name.chars().any(|c| c.is_control() || c == '/' || c == '\\')
+}
+
+/// Sends `file` as an import of `kind`; the answer is the job to follow
+/// (the server checks and writes the rows after answering).
+pub async fn start_import(auth: Auth, kind: ImportKind, format: FileFormat, file: &web_sys::File) -> Result<ImportJob, ApiError> {
+    let mut url = format!("{IMPORTS_PATH}?kind={}&format={}", kind.as_str(), format.as_str());
+    let name = file.name();
+    if keeps_file_name(&name) {
+        url.push_str(&format!("&file_name={}", String::from(js_sys::encode_uri_component(&name))));
+    }
+    post_file(auth, IMPORTS_PATH, &url, format_type(format), file).await
+}
+
+/// One import job as it stands: status, rows done of rows in the file, errors.
+pub async fn get_import(auth: Auth, id: i64) -> Result<ImportJob, ApiError> {
+    authed_get_url(auth, IMPORT_PATH, &IMPORT_PATH.replace("{id}", &id.to_string())).await
+}
+
+/// The latest import jobs in the caller's scope, newest first.
+pub async fn recent_imports(auth: Auth) -> Result<ImportJobPage, ApiError> {
+    authed_get_url(auth, IMPORTS_PATH, &format!("{IMPORTS_PATH}?limit=10")).await
+}
+
+/// Every row of `kind` in the caller's scope as a file, with the name the
+/// server gives it (`customers.csv`).
+pub async fn download_export(auth: Auth, kind: ImportKind, format: FileFormat) -> Result<(web_sys::Blob, String), ApiError> {
+    let url = format!("{}?format={}", EXPORT_PATH.replace("{kind}", kind.as_str()), format.as_str());
+    let response = get_file(auth, EXPORT_PATH, &url).await?;
+    let name = response
+        .headers()
+        .get("Content-Disposition")
+        .as_deref()
+        .and_then(attachment_name)
+        .unwrap_or_else(|| format!("{}.{}", kind.as_str(), format.as_str()));
+    Ok((blob_of(EXPORT_PATH, response, format_type(format)).await?, name))
+}
+
+/// The file name of a `Content-Disposition: attachment; filename="…"`.
+pub fn attachment_name(header: &str) -> Option<String> {
+    let (_, rest) = header.split_once("filename=")?;
+    let name = rest.split(';').next()?.trim().trim_matches('"');
+    keeps_file_name(name).then(|| name.to_owned())
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ use crate::screens::admin_users::Users;
 use crate::screens::customer::CustomerScreen;
 use crate::screens::customers::Customers;
 use crate::screens::home::Home;
+use crate::screens::imports::Imports;
 use crate::screens::inbox::Inbox;
 use crate::screens::my_target::MyTargetScreen;
 use crate::screens::not_found::NotFound;
@@ -75,6 +76,7 @@ fn SignedIn() -> impl IntoView {
                         <Route path=path!("/admin/fields") view=CustomFields />
                         <Route path=path!("/admin/tokens") view=ApiTokens />
                         <Route path=path!("/admin/audit") view=AuditLog />
+                        <Route path=path!("/imports") view=Imports />
                     </Routes>
                 </main>
                 <ToastRegion />

@@ -816,6 +816,125 @@ pub fn audit_entity(entity: &str) -> Option<T> {
     })
 }
 
+// Imports and exports.
+
+use cascade_api_types::{ImportKind, ImportStatus};
+
+pub const NAV_IMPORTS: T = T::new("导入导出", "Imports and exports");
+pub const IMPORTS_TITLE: T = T::new("数据导入与导出", "Importing and exporting data");
+pub const IMPORT: T = T::new("导入数据", "Import data");
+pub const IMPORT_HINT: T = T::new(
+    "每一行按编码、工号、单据号或外部编号匹配：已有的更新，没有的新建，与现有数据相同的不变。只要有一行有误，整个文件都不会写入。",
+    "Each row is matched on its code, employee number, document number or external id: existing records are updated, new ones created, identical ones left alone. If any row is wrong, nothing in the file is written.",
+);
+pub const IMPORT_KIND: T = T::new("文件内容", "What the file holds");
+pub const COLUMNS_EXPECTED: T = T::new(
+    "第一行是表头，须包含以下各列（顺序不限，也可用常用的中文列名）：",
+    "The first row names the columns below, in any order (their usual Chinese names work too):",
+);
+pub const OPTIONAL: T = T::new("可省略", "optional");
+pub const CUSTOM_COLUMNS: T =
+    T::new("自定义字段放在名为 custom.<字段键> 的列中。", "Custom fields go in columns named custom.<key>.");
+pub const EXPORT_AS_TEMPLATE: T =
+    T::new("可以先导出这类数据作为模板，修改后再导入。", "An export of this kind makes a template: edit it and import it back.");
+pub const DROP_IMPORT: T =
+    T::new("拖入一个 CSV 或 Excel（.xlsx）文件，或点击选择", "Drop a CSV or Excel (.xlsx) file here, or choose one");
+pub const CHOOSE_FILE: T = T::new("选择文件", "Choose a file");
+pub const NOT_A_TABLE: T = T::new(
+    "只能导入 CSV 或 Excel（.xlsx）文件；.xls 文件请先另存为 .xlsx。",
+    "Only CSV or Excel (.xlsx) files can be imported; save an .xls file as .xlsx first.",
+);
+pub const ONE_FILE: T = T::new("一次导入一个文件。", "Import one file at a time.");
+pub const START_IMPORT: T = T::new("开始导入", "Import");
+pub const PROGRESS: T = T::new("进度", "Progress");
+pub const READING_FILE: T = T::new("正在读取文件…", "Reading the file…");
+pub const IMPORTED: T = T::new("导入成功：所有行都已写入。", "Imported: every row was written.");
+pub const ROWS_READ: T = T::new("读取行数", "Rows read");
+pub const ROWS_CHANGED: T = T::new("变更行数", "Rows changed");
+pub const UNCHANGED_NOT_COUNTED: T =
+    T::new("与现有数据相同的行不计入变更。", "Rows identical to what is stored do not count as changed.");
+pub const REFUSED: T = T::new("文件被拒绝：没有写入任何数据。", "The file was refused: nothing was written.");
+pub const FIX_AND_IMPORT_AGAIN: T = T::new("请修改文件后重新导入整个文件。", "Correct the file, then import all of it again.");
+pub const ROW_NUMBER: T = T::new("行号", "Row");
+pub const COLUMN: T = T::new("列", "Column");
+pub const PROBLEM: T = T::new("问题", "Problem");
+pub const RECENT_IMPORTS: T = T::new("最近的导入", "Recent imports");
+pub const NO_IMPORTS: T = T::new("还没有导入记录。", "No imports yet.");
+pub const FILE: T = T::new("文件", "File");
+pub const STARTED: T = T::new("开始时间", "Started");
+pub const ROWS: T = T::new("行数", "Rows");
+pub const CHANGED: T = T::new("变更", "Changed");
+pub const PROBLEMS: T = T::new("问题数", "Problems");
+pub const EXPORT: T = T::new("导出数据", "Export data");
+pub const EXPORT_HINT: T = T::new(
+    "导出您范围内的全部数据，列与导入相同：修改后可以直接导入。",
+    "Every record in your scope, in the columns imports read: edit the file and import it back.",
+);
+pub const CSV: T = T::new("CSV", "CSV");
+pub const EXCEL: T = T::new("Excel", "Excel");
+pub const PREPARING: T = T::new("正在准备文件…", "Preparing the file…");
+pub const NO_FILE_RIGHTS: T = T::new("您没有导入或导出数据的权限。", "You may neither import nor export data.");
+
+/// What an import or export file holds.
+pub fn import_kind(kind: ImportKind) -> T {
+    match kind {
+        ImportKind::OrgUnits => T::new("组织架构", "Org units"),
+        ImportKind::Reps => T::new("销售代表", "Reps"),
+        ImportKind::Customers => T::new("客户（医院）", "Customers (hospitals)"),
+        ImportKind::SalesRecords => T::new("销售记录", "Sales records"),
+        ImportKind::Opportunities => T::new("商机", "Opportunities"),
+        ImportKind::Visits => T::new("拜访记录", "Visits"),
+    }
+}
+
+/// Where an import job stands.
+pub fn import_status(status: ImportStatus) -> T {
+    match status {
+        ImportStatus::Queued => T::new("排队中", "Queued"),
+        ImportStatus::Running => T::new("导入中", "Importing"),
+        ImportStatus::Succeeded => T::new("已导入", "Imported"),
+        ImportStatus::Failed => T::new("已拒绝", "Refused"),
+    }
+}
+
+/// Under the progress bar: "已检查 1,200 / 3,000 行".
+pub fn rows_checked(done: u64, total: u64, lang: Lang) -> String {
+    let (done, total) = (crate::display::count(done), crate::display::count(total));
+    match lang {
+        Lang::Zh => format!("已检查 {done} / {total} 行"),
+        Lang::En => format!("{done} of {total} rows checked"),
+    }
+}
+
+/// How many problems a refused file has, and how many are listed.
+pub fn problems(total: u64, listed: usize, lang: Lang) -> String {
+    let all = crate::display::count(total);
+    let capped = (listed as u64) < total;
+    match lang {
+        Lang::Zh if capped => format!("共 {all} 个问题，下表列出前 {listed} 个。"),
+        Lang::Zh => format!("共 {all} 个问题。"),
+        Lang::En if total == 1 => "1 problem.".to_owned(),
+        Lang::En if capped => format!("{all} problems; the first {listed} are listed below."),
+        Lang::En => format!("{all} problems."),
+    }
+}
+
+/// The file chosen for import, before it is sent: "已选择：客户.csv（1.2 KB）".
+pub fn chosen_file(name: &str, size: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("已选择：{name}（{size}）"),
+        Lang::En => format!("Chosen: {name} ({size})"),
+    }
+}
+
+/// The toast after an export is saved.
+pub fn downloaded(file: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("已下载：{file}"),
+        Lang::En => format!("Downloaded: {file}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -84,6 +84,11 @@ pub fn headline(fen: i64, lang: Lang) -> String {
     format!("{sign}¥{}.{cents:0>2} {unit}", group(&whole))
 }
 
+/// A count with thousands separators (`12,500` rows).
+pub fn count(n: u64) -> String {
+    group(&n.to_string())
+}
+
 /// Thousands separators for a run of digits.
 fn group(digits: &str) -> String {
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);

@@ -16,6 +16,7 @@ pub mod admin_users;
 pub mod customer;
 pub mod customers;
 pub mod home;
+pub mod imports;
 pub mod inbox;
 pub mod my_target;
 pub mod not_found;
@@ -47,4 +48,10 @@ pub const NAV: &[NavEntry] = &[
         testid: "nav-customers",
     },
     NavEntry { path: "/admin", label: catalogue::NAV_ADMIN, needs: Needs::AnyOf(admin::ANY_SECTION), testid: "nav-admin" },
+    NavEntry {
+        path: "/imports",
+        label: catalogue::NAV_IMPORTS,
+        needs: Needs::AnyOf(&[Permission::ImportsRun, Permission::ExportsRun]),
+        testid: "nav-imports",
+    },
 ];

@@ -25,6 +25,13 @@ pub fn FileDrop(
     testid: &'static str,
     #[prop(into)] disabled: Signal<bool>,
     on_files: Callback<Vec<web_sys::File>>,
+    /// Whether several files may be picked at once (evidence); an import
+    /// takes one.
+    #[prop(default = true)]
+    multiple: bool,
+    /// The words of the zone's button.
+    #[prop(default = catalogue::CHOOSE_FILES)]
+    button: T,
 ) -> impl IntoView {
     let over = RwSignal::new(false);
     view! {
@@ -49,11 +56,11 @@ pub fn FileDrop(
             // The browser words its own file button in the browser's
             // language; ours is in the app's, and the input stays the
             // focusable control behind it.
-            <span class="file-drop-button" aria-hidden="true">{tr(catalogue::CHOOSE_FILES)}</span>
+            <span class="file-drop-button" aria-hidden="true">{tr(button)}</span>
             <input
                 type="file"
                 class="visually-hidden"
-                multiple
+                multiple=multiple
                 accept=accept
                 disabled=move || disabled.get()
                 data-testid=format!("{testid}-input")
