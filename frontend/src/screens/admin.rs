@@ -59,7 +59,13 @@ pub const SECTIONS: &[Section] = &[
 ];
 
 /// What opens the administration at all: any section's permission.
-pub const ANY_SECTION: &[Permission] = &[Permission::UsersWrite, Permission::PermissionsWrite, Permission::CustomFieldsWrite];
+pub const ANY_SECTION: &[Permission] = &[
+    Permission::UsersWrite,
+    Permission::PermissionsWrite,
+    Permission::CustomFieldsWrite,
+    Permission::ApiTokensWrite,
+    Permission::AuditRead,
+];
 
 fn open_sections(auth: Auth) -> Vec<&'static Section> {
     let held = auth.me().map(|me| me.permissions).unwrap_or_default();
@@ -106,5 +112,16 @@ pub fn AdminTabs() -> impl IntoView {
         <nav class="admin-tabs" aria-label=tr(catalogue::ADMIN_TITLE)>
             <ul>{tabs}</ul>
         </nav>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_administration_opens_to_whoever_may_use_a_section() {
+        let needs: Vec<Permission> = SECTIONS.iter().map(|s| s.needs).collect();
+        assert_eq!(needs, ANY_SECTION);
     }
 }
