@@ -12,7 +12,7 @@ use crate::i18n::{tr, Locale, T};
 use crate::screens::admin::AdminTabs;
 use crate::session::Auth;
 use crate::widgets::dialog::Dialog;
-use crate::widgets::form::{FieldError, FormError};
+use crate::widgets::form::{Checks, FieldError, FormError};
 use crate::widgets::state::{load_error, Empty, Loading};
 use crate::widgets::table::{record_table, Col};
 use crate::widgets::toast::Toasts;
@@ -221,17 +221,9 @@ fn FieldDialog(
             out
         })
     });
-    let local = move |field: &'static str| {
-        move || {
-            tried
-                .get()
-                .then(|| problems.with(|p| p.iter().find(|(f, _)| *f == field).map(|(_, t)| locale.t(*t).to_owned())))
-                .flatten()
-        }
-    };
+    let checks = Checks { tried, problems };
     let save = move |_| {
-        tried.set(true);
-        if !problems.with(Vec::is_empty) {
+        if !checks.pass() {
             return;
         }
         let d = draft.get_untracked();
@@ -294,16 +286,14 @@ fn FieldDialog(
                         prop:value=move || draft.with(|d| d.label_zh.clone())
                         on:input=move |ev| draft.update(|d| d.label_zh = event_target_value(&ev)) />
                 </label>
-                <p class="field-error" role="alert">{local("label_zh")}</p>
-                <FieldError error=error field="label_zh" id="field-label-zh-error".to_owned() />
+                <FieldError error=error field="label_zh" id="field-label-zh-error".to_owned() checks=checks />
                 <label class="field">
                     <span>{tr(catalogue::LABEL_EN)}</span>
                     <input type="text" maxlength="100" data-testid="field-label-en" aria-describedby="field-label-en-error"
                         prop:value=move || draft.with(|d| d.label_en.clone())
                         on:input=move |ev| draft.update(|d| d.label_en = event_target_value(&ev)) />
                 </label>
-                <p class="field-error" role="alert">{local("label_en")}</p>
-                <FieldError error=error field="label_en" id="field-label-en-error".to_owned() />
+                <FieldError error=error field="label_en" id="field-label-en-error".to_owned() checks=checks />
                 <label class="field">
                     <span>{tr(catalogue::FIELD_KEY)}</span>
                     <input type="text" maxlength="40" data-testid="field-key" disabled=!creating autocomplete="off"
@@ -312,8 +302,7 @@ fn FieldDialog(
                         on:input=move |ev| draft.update(|d| d.key = event_target_value(&ev)) />
                 </label>
                 <p class="hint" id="field-key-hint">{tr(if creating { catalogue::KEY_HINT } else { catalogue::FIXED_HINT })}</p>
-                <p class="field-error" role="alert">{local("key")}</p>
-                <FieldError error=error field="key" id="field-key-error".to_owned() />
+                <FieldError error=error field="key" id="field-key-error".to_owned() checks=checks />
                 <label class="field">
                     <span>{tr(catalogue::FIELD_TYPE)}</span>
                     <select data-testid="field-type" disabled=!creating aria-describedby="field-type-error" on:change=move |ev| {
@@ -333,8 +322,7 @@ fn FieldDialog(
                             on:input=move |ev| draft.update(|d| d.choices = event_target_value(&ev))></textarea>
                     </label>
                     <p class="hint" id="field-choices-hint">{tr(catalogue::CHOICES_HINT)}</p>
-                    <p class="field-error" role="alert">{local("choices")}</p>
-                    <FieldError error=error field="choices" id="field-choices-error".to_owned() />
+                    <FieldError error=error field="choices" id="field-choices-error".to_owned() checks=checks />
                 </Show>
                 <label class="check-field">
                     <input type="checkbox" data-testid="field-required" aria-describedby="field-required-hint field-required-error"

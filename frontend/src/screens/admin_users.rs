@@ -14,7 +14,7 @@ use crate::i18n::{tr, Locale};
 use crate::screens::admin::AdminTabs;
 use crate::session::Auth;
 use crate::widgets::dialog::Dialog;
-use crate::widgets::form::{FieldError, FormError};
+use crate::widgets::form::{Checks, FieldError, FormError};
 use crate::widgets::paged::Paged;
 use crate::widgets::state::{load_error, Empty, Loading};
 use crate::widgets::table::{record_table, Col};
@@ -217,17 +217,9 @@ fn UserDialog(user: Option<User>, units: Signal<Vec<OrgUnit>>, on_close: Callbac
         }
     });
     let problems = Memo::new(move |_| draft.with(|d| check(d, creating)));
-    let local = move |field: &'static str| {
-        move || {
-            tried
-                .get()
-                .then(|| problems.with(|p| p.iter().find(|(f, _)| *f == field).map(|(_, t)| locale.t(*t).to_owned())))
-                .flatten()
-        }
-    };
+    let checks = Checks { tried, problems };
     let save = move |_| {
-        tried.set(true);
-        if !problems.with(Vec::is_empty) {
+        if !checks.pass() {
             return;
         }
         let d = draft.get_untracked();
@@ -330,8 +322,7 @@ fn UserDialog(user: Option<User>, units: Signal<Vec<OrgUnit>>, on_close: Callbac
                         on:input=move |ev| draft.update(|d| d.username = event_target_value(&ev))
                     />
                 </label>
-                <p class="field-error" role="alert">{local("username")}</p>
-                <FieldError error=error field="username" id="user-username-error".to_owned() />
+                <FieldError error=error field="username" id="user-username-error".to_owned() checks=checks />
                 <label class="field">
                     <span>{tr(catalogue::DISPLAY_NAME)}</span>
                     <input
@@ -343,8 +334,7 @@ fn UserDialog(user: Option<User>, units: Signal<Vec<OrgUnit>>, on_close: Callbac
                         on:input=move |ev| draft.update(|d| d.display_name = event_target_value(&ev))
                     />
                 </label>
-                <p class="field-error" role="alert">{local("display_name")}</p>
-                <FieldError error=error field="display_name" id="user-display-name-error".to_owned() />
+                <FieldError error=error field="display_name" id="user-display-name-error".to_owned() checks=checks />
                 <label class="field">
                     <span>{tr(catalogue::ROLE)}</span>
                     <select data-testid="user-role" aria-describedby="user-role-error" on:change=move |ev| {
@@ -354,8 +344,7 @@ fn UserDialog(user: Option<User>, units: Signal<Vec<OrgUnit>>, on_close: Callbac
                         {role_options}
                     </select>
                 </label>
-                <p class="field-error" role="alert">{local("role")}</p>
-                <FieldError error=error field="role" id="user-role-error".to_owned() />
+                <FieldError error=error field="role" id="user-role-error".to_owned() checks=checks />
                 <label class="field">
                     <span>{tr(catalogue::SCOPE)}</span>
                     <select data-testid="user-unit" aria-describedby="user-unit-error" on:change=move |ev| {
@@ -369,8 +358,7 @@ fn UserDialog(user: Option<User>, units: Signal<Vec<OrgUnit>>, on_close: Callbac
                     </select>
                 </label>
                 <p class="hint">{tr(catalogue::SCOPE_HINT)}</p>
-                <p class="field-error" role="alert">{local("unit_id")}</p>
-                <FieldError error=error field="unit_id" id="user-unit-error".to_owned() />
+                <FieldError error=error field="unit_id" id="user-unit-error".to_owned() checks=checks />
                 <Show when=move || draft.with(|d| d.role == Some(Role::Rep))>
                     <label class="field">
                         <span>{tr(catalogue::USER_REP)}</span>
@@ -381,8 +369,7 @@ fn UserDialog(user: Option<User>, units: Signal<Vec<OrgUnit>>, on_close: Callbac
                             {rep_options}
                         </select>
                     </label>
-                    <p class="field-error" role="alert">{local("rep_id")}</p>
-                    <FieldError error=error field="rep_id" id="user-rep-error".to_owned() />
+                    <FieldError error=error field="rep_id" id="user-rep-error".to_owned() checks=checks />
                 </Show>
                 <label class="field">
                     <span>{tr(catalogue::DINGTALK_ID)}</span>
@@ -409,8 +396,7 @@ fn UserDialog(user: Option<User>, units: Signal<Vec<OrgUnit>>, on_close: Callbac
                     />
                 </label>
                 <p class="hint" id="user-password-hint">{tr(catalogue::PASSWORD_HINT)}</p>
-                <p class="field-error" role="alert">{local("password")}</p>
-                <FieldError error=error field="password" id="user-password-error".to_owned() />
+                <FieldError error=error field="password" id="user-password-error".to_owned() checks=checks />
                 <Show when=move || !creating>
                     <label class="check-field">
                         <input

@@ -6,15 +6,50 @@ use leptos::prelude::*;
 
 use crate::api::ApiError;
 use crate::catalogue;
-use crate::i18n::Locale;
+use crate::i18n::{Locale, T};
 
-/// Why the server refused `field`, under its input; `id` is what the input
-/// names in `aria-describedby`.
+/// What the form itself refuses before sending, per field, shown once the
+/// reader has tried to send.
+#[derive(Clone, Copy)]
+pub struct Checks {
+    pub tried: RwSignal<bool>,
+    pub problems: Memo<Vec<(&'static str, T)>>,
+}
+
+impl Checks {
+    /// Marks an attempt; whether the form may be sent.
+    pub fn pass(self) -> bool {
+        self.tried.set(true);
+        self.problems.with(Vec::is_empty)
+    }
+
+    fn reason(self, field: &str) -> Option<T> {
+        if !self.tried.get() {
+            return None;
+        }
+        self.problems.with(|p| p.iter().find(|(f, _)| *f == field).map(|(_, t)| *t))
+    }
+}
+
+/// Why `field` is refused, under its input: the form's own check first,
+/// else the server's words. `id` is what the input names in
+/// `aria-describedby`.
 #[component]
-pub fn FieldError(error: RwSignal<Option<ApiError>>, field: &'static str, id: String) -> impl IntoView {
+pub fn FieldError(
+    error: RwSignal<Option<ApiError>>,
+    field: &'static str,
+    id: String,
+    #[prop(optional)] checks: Option<Checks>,
+) -> impl IntoView {
+    let locale = Locale::expect();
     view! {
         <p class="field-error" id=id role="alert" data-testid=format!("error-{field}")>
-            {move || error.with(|e| e.as_ref().and_then(|e| e.field_reason(field)))}
+            {move || {
+                checks
+                    .and_then(|c| c.reason(field))
+                    .map(|t| locale.t(t).to_owned())
+                    .or_else(|| error.with(|e| e.as_ref().and_then(|e| e.field_reason(field))))
+            }}
         </p>
     }
 }
