@@ -2,6 +2,7 @@
 //! place of ids, so a file from Excel or another system can name things the
 //! way people do) and the import job a client polls.
 
+use cascade_core::access::Permission;
 use cascade_core::{CapabilityRating, Code, FunnelStage, Money, ProcurementStage, RepStatus};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -41,6 +42,34 @@ impl ImportKind {
 
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.as_str() == s.trim().replace('-', "_"))
+    }
+
+    /// What exporting rows of this kind needs besides `exports.run`: the
+    /// read permission of the kind's own routes.
+    pub fn read_permission(self) -> Permission {
+        match self {
+            ImportKind::OrgUnits => Permission::OrgUnitsRead,
+            ImportKind::Reps => Permission::RepsRead,
+            ImportKind::Customers => Permission::CustomersRead,
+            ImportKind::SalesRecords => Permission::SalesRead,
+            ImportKind::Opportunities => Permission::OpportunitiesRead,
+            ImportKind::Visits => Permission::VisitsRead,
+        }
+    }
+
+    /// What importing rows of this kind needs besides `imports.run`: the
+    /// write permission of the kind's own routes, so a file is no way around
+    /// the permission matrix (a region manager may import customers but not
+    /// sales records or org units).
+    pub fn write_permission(self) -> Permission {
+        match self {
+            ImportKind::OrgUnits => Permission::OrgUnitsWrite,
+            ImportKind::Reps => Permission::RepsWrite,
+            ImportKind::Customers => Permission::CustomersWrite,
+            ImportKind::SalesRecords => Permission::SalesWrite,
+            ImportKind::Opportunities => Permission::OpportunitiesWrite,
+            ImportKind::Visits => Permission::VisitsWrite,
+        }
     }
 }
 

@@ -78,6 +78,22 @@ async fn imports_never_touch_rows_outside_the_scope(app: TestApp) {
           VIS-NEW,E-A,C-A,2026-11-23,phone,新\nVIS-B,E-A,C-A,2026-11-23,phone,抢来的\n",
         ),
     ];
+    // A region manager holds imports.run but neither sales.write nor
+    // org_units.write: a file is no way around that.
+    let units = "code,name,kind,parent_code\nP-NEW,新省,province,R-A\n";
+    for (kind, text) in [("sales_records", files[2].2), ("org_units", units)] {
+        let before = export(&app, kind).await;
+        let (s, v) = upload(&rm, &app, kind, text).await;
+        assert_eq!(s, 403, "{kind}: {v}");
+        assert!(v["detail"].as_str().unwrap().contains(".write"), "{kind}: the answer names the permission: {v}");
+        assert_eq!(export(&app, kind).await, before, "{kind}: the refused file changed something");
+    }
+    // Granted sales.write, the same manager still cannot reach region B's rows.
+    let (_, roles) = app.get("/api/v1/roles").await;
+    let mut perms = roles.as_array().unwrap().iter().find(|r| r["role"] == "region_manager").unwrap()["permissions"].clone();
+    perms.as_array_mut().unwrap().push(json!("sales.write"));
+    let r = app.client.put(app.url("/api/v1/roles/region_manager/permissions")).json(&json!({ "permissions": perms })).send();
+    assert_eq!(read(r.await.unwrap()).await.0, 200);
     for (kind, key, text) in &files {
         let (kind, key, text) = (*kind, *key, *text);
         let before = export(&app, kind).await;

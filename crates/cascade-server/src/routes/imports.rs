@@ -63,7 +63,10 @@ fn format_of(req: &HttpRequest, q: &UploadQuery) -> Result<FileFormat, ApiError>
 /// matched on their natural key (code, employee_no, doc_id, external_id), so
 /// importing the same file twice changes nothing. All or nothing: if any
 /// row is refused, nothing is written and the job lists every bad row,
-/// column and reason (the first 100, with the total).
+/// column and reason (the first 100, with the total). Besides `imports.run`
+/// the caller needs the kind's own write permission (`org_units.write`,
+/// `reps.write`, `customers.write`, `sales.write`, `opportunities.write`,
+/// `visits.write`).
 #[utoipa::path(
     tag = "imports", security(("bearer" = ["imports.run"])),
     params(UploadQuery),
@@ -90,6 +93,7 @@ pub async fn create_import(
     caller.require(Permission::ImportsRun)?;
     caller.require_unit_scope("imports")?;
     let q = q.0;
+    caller.require(q.kind.write_permission())?;
     let format = format_of(&req, &q)?;
     if let Some(name) = &q.file_name {
         crate::validate::file_name(name)?;
@@ -219,7 +223,9 @@ impl Drain {
 }
 
 /// Export every row of a kind in your scope, in the columns imports read
-/// (so an export can be edited and imported back).
+/// (so an export can be edited and imported back). Besides `exports.run`
+/// the caller needs the kind's own read permission (`sales.read` for sales
+/// records, and so on).
 #[utoipa::path(
     tag = "imports", security(("bearer" = ["exports.run"])),
     params(("kind" = ImportKind, Path), ExportQuery),
@@ -239,6 +245,7 @@ pub async fn export_rows(
     caller.require(Permission::ExportsRun)?;
     caller.require_unit_scope("exports")?;
     let kind = *kind;
+    caller.require(kind.read_permission())?;
     let format = q.0.format.unwrap_or(FileFormat::Csv);
     let store = state.store.clone();
     let scope = caller.scope.clone();
