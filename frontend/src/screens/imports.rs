@@ -132,6 +132,14 @@ fn job_name(job: &ImportJob) -> impl Fn() -> String + Send + Sync + 'static {
     move || name.clone().unwrap_or_else(|| locale.t(catalogue::import_kind(kind)).to_owned())
 }
 
+/// The kinds whose rows the caller may touch: a file needs the same
+/// permission as the kind's own screens (`needs` gives it), and the server
+/// refuses the others.
+fn held(auth: Auth, needs: fn(ImportKind) -> Permission) -> Vec<ImportKind> {
+    let me = auth.me();
+    ImportKind::ALL.into_iter().filter(|&k| me.as_ref().is_some_and(|me| me.permissions.contains(&needs(k)))).collect()
+}
+
 #[component]
 pub fn Imports() -> impl IntoView {
     let auth = Auth::expect();
@@ -290,7 +298,7 @@ fn ImportCard(recent: LocalResource<Result<ImportJobPage, ApiError>>, can_export
         });
     };
 
-    let kind_options = ImportKind::ALL
+    let kind_options = held(auth, ImportKind::write_permission)
         .into_iter()
         .map(|k| view! { <option value=k.as_str() selected=move || kind.get() == Some(k)>{tr(catalogue::import_kind(k))}</option> })
         .collect_view();
@@ -629,7 +637,7 @@ fn ExportCard() -> impl IntoView {
             </button>
         }
     };
-    let kinds = ImportKind::ALL
+    let kinds = held(auth, ImportKind::read_permission)
         .into_iter()
         .map(|kind| {
             view! {
