@@ -53,23 +53,38 @@ struct Level {
     approvable: bool,
 }
 
-/// `_lang` is only a dependency: explanations are written in it.
+/// The plan screen's own plan. After the plan itself, everything else is
+/// asked at once: its lines, the plans of the period the caller can see
+/// (the plan below each line, and whether the caller sees the one above),
+/// and whether it waits for the caller's approval. `_lang` is only a
+/// dependency: explanations are written in it.
 async fn load(auth: Auth, id: i64, _lang: Lang) -> Result<Level, ApiError> {
     let plan = api::get_plan(auth, id).await?;
-    let lines = api::list_plan_lines(auth, id).await?;
-    let filter = PlanFilter { period: Some(plan.period.to_string()), ..PlanFilter::default() };
-    let siblings = api::list_plans(auth, filter).await?;
+    let period = Some(plan.period.to_string());
+    let approver = auth.me().is_some_and(|me| me.permissions.contains(&Permission::PlansApprove));
+    let approvable = async {
+        if plan.status != PlanStatus::Submitted || !approver {
+            return Ok(false);
+        }
+        let filter = PlanFilter { period: period.clone(), unit_id: Some(plan.unit_id), approvable: true, status: None };
+        Ok(api::list_plans(auth, filter).await?.items.iter().any(|p| p.id == plan.id))
+    };
+    let siblings = api::list_plans(auth, PlanFilter { period: period.clone(), ..PlanFilter::default() });
+    let (lines, siblings, approvable) = futures_util::try_join!(api::list_plan_lines(auth, id), siblings, approvable)?;
     let below = children_by_line(&plan, &siblings.items);
     let parent_visible = plan.parent_plan_id.is_some_and(|parent| siblings.items.iter().any(|p| p.id == parent));
-    let approver = auth.me().is_some_and(|me| me.permissions.contains(&Permission::PlansApprove));
-    let approvable = if plan.status == PlanStatus::Submitted && approver {
-        let filter =
-            PlanFilter { period: Some(plan.period.to_string()), unit_id: Some(plan.unit_id), approvable: true, status: None };
-        api::list_plans(auth, filter).await?.items.iter().any(|p| p.id == plan.id)
-    } else {
-        false
-    };
     Ok(Level { plan, lines, below, parent_visible, approvable })
+}
+
+/// A level opened in place under a line of the unit `unit_id`: the plan,
+/// its lines and the plans below them in one round of calls at once, so a
+/// whole company's tree opens level by level without waiting call by call.
+async fn load_below(auth: Auth, id: i64, unit_id: i64, period: String, _lang: Lang) -> Result<Level, ApiError> {
+    let filter = PlanFilter { period: Some(period), unit_id: Some(unit_id), ..PlanFilter::default() };
+    let (plan, lines, plans) =
+        futures_util::try_join!(api::get_plan(auth, id), api::list_plan_lines(auth, id), api::list_plans(auth, filter))?;
+    let below = children_by_line(&plan, &plans.items);
+    Ok(Level { plan, lines, below, parent_visible: false, approvable: false })
 }
 
 /// The plans made from `plan`'s lines, by the line they split (the plan
@@ -237,7 +252,8 @@ fn lines(level: Level, depth: usize, editable: bool) -> AnyView {
     let Level { plan, lines, below, .. } = level;
     let rows = lines.into_iter().map(|line| {
         let child = below.get(&line.id).copied();
-        view! { <LineRow line=line child=child depth=depth band_percent=plan.band_percent.to_string() editable=editable /> }
+        let (band_percent, period) = (plan.band_percent.to_string(), plan.period.to_string());
+        view! { <LineRow line=line child=child depth=depth band_percent=band_percent period=period editable=editable /> }
     });
     let rows = rows.collect_view();
     let table = view! {
@@ -265,7 +281,14 @@ fn lines(level: Level, depth: usize, editable: bool) -> AnyView {
 }
 
 #[component]
-fn LineRow(line: PlanLine, child: Option<i64>, depth: usize, band_percent: String, editable: bool) -> impl IntoView {
+fn LineRow(
+    line: PlanLine,
+    child: Option<i64>,
+    depth: usize,
+    band_percent: String,
+    period: String,
+    editable: bool,
+) -> impl IntoView {
     let auth = Auth::expect();
     let locale = Locale::expect();
     let editing = Editing::expect();
@@ -329,9 +352,10 @@ fn LineRow(line: PlanLine, child: Option<i64>, depth: usize, band_percent: Strin
         None => view! { <span>{line.name.clone()}</span> }.into_any(),
     };
     let below = move || {
-        let plan = child?;
+        let (plan, unit) = (child?, line.child_unit_id?);
         open.get().then(|| {
-            let level = LocalResource::new(move || load(auth, plan, locale.lang()));
+            let period = period.clone();
+            let level = LocalResource::new(move || load_below(auth, plan, unit, period.clone(), locale.lang()));
             view! {
                 <tr class="below">
                     <td colspan="8">
