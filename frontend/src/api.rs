@@ -12,6 +12,9 @@
 //! Writes to a plan or a line send the version they were computed from as
 //! `If-Match`; a 412 means someone else changed it since ([`ApiError::is_stale`]).
 
+use std::future::Future;
+use std::pin::Pin;
+
 use cascade_api_types::{
     AttainmentReport, CalibrationResult, Company, CustomEntity, CustomField, CustomFieldPatch, Customer, CustomerPage,
     CustomerPatch, Evidence, FairnessScore, Health, LinePatch, LoginRequest, Me, MyTarget, NewCalibration, NewCustomField,
@@ -218,10 +221,7 @@ fn line_url(template: &str, plan_id: i64, line_id: i64) -> String {
 /// Changes one line, as read at `version`.
 pub async fn patch_line(auth: Auth, plan_id: i64, line_id: i64, version: i64, patch: &LinePatch) -> Result<PlanLine, ApiError> {
     let url = line_url(PLAN_LINE_PATH, plan_id, line_id);
-    let response =
-        authed_send(auth, "PATCH", PLAN_LINE_PATH, |token| with_json(builder("PATCH", &url, token, Some(version)), patch))
-            .await?;
-    decode("PATCH", PLAN_LINE_PATH, response).await
+    authed(auth, Call::json("PATCH", PLAN_LINE_PATH, &url, patch)?.at(version)).await
 }
 
 /// A step of a plan, as read at `version`: rebalance, submit, approve, or
@@ -234,15 +234,11 @@ async fn plan_step(
     body: Option<&ReturnPlan>,
 ) -> Result<Plan, ApiError> {
     let url = path.replace("{id}", &plan_id.to_string());
-    let response = authed_send(auth, "POST", path, |token| {
-        let request = builder("POST", &url, token, Some(version));
-        match body {
-            Some(body) => with_json(request, body),
-            None => request.build().map_err(|e| ApiError::Network { method: "POST", path, reason: e.to_string() }),
-        }
-    })
-    .await?;
-    decode("POST", path, response).await
+    let call = match body {
+        Some(body) => Call::json("POST", path, &url, body)?,
+        None => Call::new("POST", path, &url),
+    };
+    authed(auth, call.at(version)).await
 }
 
 /// Spreads what the pinned lines leave over the others, as read at `version`.
@@ -258,17 +254,13 @@ pub async fn generate_plan(auth: Auth, plan_id: i64, version: i64) -> Result<Pla
 /// Changes a plan's settings, as read at `version` (generate to apply them).
 pub async fn update_plan(auth: Auth, plan_id: i64, version: i64, patch: &PlanPatch) -> Result<Plan, ApiError> {
     let url = PLAN_PATH.replace("{id}", &plan_id.to_string());
-    let response =
-        authed_send(auth, "PATCH", PLAN_PATH, |token| with_json(builder("PATCH", &url, token, Some(version)), patch)).await?;
-    decode("PATCH", PLAN_PATH, response).await
+    authed(auth, Call::json("PATCH", PLAN_PATH, &url, patch)?.at(version)).await
 }
 
 /// Every line's suggestion under other settings; nothing is saved.
 pub async fn what_if(auth: Auth, plan_id: i64, settings: &WhatIf) -> Result<WhatIfResult, ApiError> {
     let url = WHAT_IF_PATH.replace("{id}", &plan_id.to_string());
-    let response =
-        authed_send(auth, "POST", WHAT_IF_PATH, |token| with_json(builder("POST", &url, token, None), settings)).await?;
-    decode("POST", WHAT_IF_PATH, response).await
+    authed(auth, Call::json("POST", WHAT_IF_PATH, &url, settings)?).await
 }
 
 /// A POST of `body` to a plan's `path`, as read at `version`.
@@ -280,8 +272,7 @@ async fn plan_event<B: serde::Serialize>(
     body: &B,
 ) -> Result<CalibrationResult, ApiError> {
     let url = path.replace("{id}", &plan_id.to_string());
-    let response = authed_send(auth, "POST", path, |token| with_json(builder("POST", &url, token, Some(version)), body)).await?;
-    decode("POST", path, response).await
+    authed(auth, Call::json("POST", path, &url, body)?.at(version)).await
 }
 
 /// Records a departure, transfer, hire or slip on an approved rep plan.
@@ -483,22 +474,12 @@ async fn post_file<T: DeserializeOwned>(
     content_type: &str,
     file: &web_sys::File,
 ) -> Result<T, ApiError> {
-    let response = authed_send(auth, "POST", path, |token| {
-        builder("POST", url, token, None)
-            .header("Content-Type", content_type)
-            .body(JsValue::from(file.clone()))
-            .map_err(|e| ApiError::Network { method: "POST", path, reason: e.to_string() })
-    })
-    .await?;
-    decode("POST", path, response).await
+    authed(auth, Call { body: Body::File { file, content_type }, ..Call::new("POST", path, url) }).await
 }
 
 /// `GET url` of a file: the answer, when it is a 2xx.
 async fn get_file(auth: Auth, path: &'static str, url: &str) -> Result<Response, ApiError> {
-    let response = authed_send(auth, "GET", path, |token| {
-        builder("GET", url, token, None).build().map_err(|e| ApiError::Network { method: "GET", path, reason: e.to_string() })
-    })
-    .await?;
+    let response = authed_send(auth, &Call::new("GET", path, url)).await?;
     if !response.ok() {
         return Err(status_error("GET", path, response).await);
     }
@@ -549,11 +530,7 @@ pub async fn authed_get<T: DeserializeOwned>(auth: Auth, path: &'static str) -> 
 /// [`authed_get`] of `url`, a `path` template filled in (ids, query); errors
 /// name the template, which says which call failed without the values.
 pub async fn authed_get_url<T: DeserializeOwned>(auth: Auth, path: &'static str, url: &str) -> Result<T, ApiError> {
-    let response = authed_send(auth, "GET", path, |token| {
-        builder("GET", url, token, None).build().map_err(|e| ApiError::Network { method: "GET", path, reason: e.to_string() })
-    })
-    .await?;
-    decode("GET", path, response).await
+    authed(auth, Call::new("GET", path, url)).await
 }
 
 /// `method url` with a JSON body as the signed-in person (no `If-Match`:
@@ -565,20 +542,12 @@ pub async fn authed_write<B: serde::Serialize, T: DeserializeOwned>(
     url: &str,
     body: &B,
 ) -> Result<T, ApiError> {
-    let response = authed_send(auth, method, path, |token| with_json(builder(method, url, token, None), body)).await?;
-    decode(method, path, response).await
+    authed(auth, Call::json(method, path, url, body)?).await
 }
 
 /// `DELETE url` as the signed-in person; success has no body.
 pub async fn authed_delete(auth: Auth, path: &'static str, url: &str) -> Result<(), ApiError> {
-    let response = authed_send(auth, "DELETE", path, |token| {
-        builder("DELETE", url, token, None).build().map_err(|e| ApiError::Network {
-            method: "DELETE",
-            path,
-            reason: e.to_string(),
-        })
-    })
-    .await?;
+    let response = authed_send(auth, &Call::new("DELETE", path, url)).await?;
     if response.ok() {
         Ok(())
     } else {
@@ -586,46 +555,102 @@ pub async fn authed_delete(auth: Auth, path: &'static str, url: &str) -> Result<
     }
 }
 
-/// Sends the request `make` builds with an access token, as the signed-in
-/// person; after a 401 it renews the token and sends it once more, which is
-/// why the request is made by a function (a body can be sent twice).
-async fn authed_send(
-    auth: Auth,
+/// What a call sends: nothing, JSON already written, or a file as it is.
+enum Body<'a> {
+    Empty,
+    Json(String),
+    File { file: &'a web_sys::File, content_type: &'a str },
+}
+
+/// One call as the signed-in person. `path` is the template that errors
+/// name (which call failed, without the values); `url` is it filled in.
+///
+/// Everything about sending is here and in [`authed_send`], written once
+/// for every call: only turning the answer into a type is generic
+/// ([`authed`]), which keeps the web app's WASM inside its size budget.
+struct Call<'a> {
     method: &'static str,
     path: &'static str,
-    make: impl Fn(&str) -> Result<Request, ApiError>,
-) -> Result<Response, ApiError> {
+    url: &'a str,
+    body: Body<'a>,
+    /// The version a write was computed from, sent as `If-Match`.
+    if_match: Option<i64>,
+}
+
+impl<'a> Call<'a> {
+    fn new(method: &'static str, path: &'static str, url: &'a str) -> Self {
+        Call { method, path, url, body: Body::Empty, if_match: None }
+    }
+
+    fn json<B: serde::Serialize + ?Sized>(
+        method: &'static str,
+        path: &'static str,
+        url: &'a str,
+        body: &B,
+    ) -> Result<Self, ApiError> {
+        let json =
+            serde_json::to_string(body).map_err(|e| ApiError::Decode { method: "SEND", path: "body", reason: e.to_string() })?;
+        Ok(Call { body: Body::Json(json), ..Call::new(method, path, url) })
+    }
+
+    fn at(self, version: i64) -> Self {
+        Call { if_match: Some(version), ..self }
+    }
+
+    /// The request with the caller's token and the language explanations
+    /// are to be written in.
+    fn request(&self, access_token: &str) -> Result<Request, ApiError> {
+        let builder = match self.method {
+            "POST" => Request::post(self.url),
+            "PATCH" => Request::patch(self.url),
+            "PUT" => Request::put(self.url),
+            "DELETE" => Request::delete(self.url),
+            _ => Request::get(self.url),
+        };
+        let mut builder = builder
+            .header("Accept", ACCEPT)
+            .header("Accept-Language", crate::i18n::current().tag())
+            .header("Authorization", &bearer(access_token));
+        if let Some(version) = self.if_match {
+            builder = builder.header("If-Match", &format!("\"{version}\""));
+        }
+        let request = match &self.body {
+            Body::Empty => builder.build(),
+            Body::Json(json) => builder.header("Content-Type", "application/json").body(json.as_str()),
+            Body::File { file, content_type } => {
+                builder.header("Content-Type", content_type).body(JsValue::from((*file).clone()))
+            }
+        };
+        request.map_err(|e| ApiError::Network { method: self.method, path: self.path, reason: e.to_string() })
+    }
+}
+
+/// Sends `call` with an access token, as the signed-in person; after a 401
+/// it renews the token and sends it once more.
+async fn authed_send(auth: Auth, call: &Call<'_>) -> Result<Response, ApiError> {
     let session = auth.current().ok_or(ApiError::SignedOut)?;
-    let mut response = send_request(method, path, make(&session.access_token)?).await?;
+    let mut response = send_request(call.method, call.path, call.request(&session.access_token)?).await?;
     if response.status() == 401 {
         let renewed = renew(auth, &session.access_token).await?;
-        response = send_request(method, path, make(&renewed.access_token)?).await?;
+        response = send_request(call.method, call.path, call.request(&renewed.access_token)?).await?;
     }
     Ok(response)
 }
 
-/// A request to `url` with the caller's token, the language explanations
-/// are to be written in, and the version a write was computed from.
-fn builder(method: &str, url: &str, access_token: &str, if_match: Option<i64>) -> RequestBuilder {
-    let builder = match method {
-        "POST" => Request::post(url),
-        "PATCH" => Request::patch(url),
-        "PUT" => Request::put(url),
-        "DELETE" => Request::delete(url),
-        _ => Request::get(url),
-    };
-    let builder = builder
-        .header("Accept", ACCEPT)
-        .header("Accept-Language", crate::i18n::current().tag())
-        .header("Authorization", &bearer(access_token));
-    match if_match {
-        Some(version) => builder.header("If-Match", &format!("\"{version}\"")),
-        None => builder,
-    }
+/// `call`'s answer as a `T` (a 2xx), or why not.
+async fn authed<T: DeserializeOwned>(auth: Auth, call: Call<'_>) -> Result<T, ApiError> {
+    let (method, path) = (call.method, call.path);
+    parse(method, path, &authed_text(auth, call).await?)
 }
 
-fn with_json<B: serde::Serialize>(builder: RequestBuilder, body: &B) -> Result<Request, ApiError> {
-    builder.json(body).map_err(|e| ApiError::Decode { method: "SEND", path: "body", reason: e.to_string() })
+/// The body of `call`'s 2xx answer. Boxed on purpose: a future awaited
+/// inside another is compiled into it, so unboxed this state machine would
+/// be copied into every typed call above (tens of KB of the WASM budget).
+fn authed_text<'a>(auth: Auth, call: Call<'a>) -> Pin<Box<dyn Future<Output = Result<String, ApiError>> + 'a>> {
+    Box::pin(async move {
+        let response = authed_send(auth, &call).await?;
+        body_text(call.method, call.path, response).await
+    })
 }
 
 async fn send_request(method: &'static str, path: &'static str, request: Request) -> Result<Response, ApiError> {
@@ -683,10 +708,27 @@ async fn send(method: &'static str, path: &'static str, request: RequestBuilder)
 }
 
 async fn decode<T: DeserializeOwned>(method: &'static str, path: &'static str, response: Response) -> Result<T, ApiError> {
+    parse(method, path, &body_text(method, path, response).await?)
+}
+
+/// The body of a 2xx answer; any other status is an error.
+async fn body_text(method: &'static str, path: &'static str, response: Response) -> Result<String, ApiError> {
     if !response.ok() {
         return Err(status_error(method, path, response).await);
     }
-    response.json::<T>().await.map_err(|e| ApiError::Decode { method, path, reason: e.to_string() })
+    response.text().await.map_err(|e| ApiError::Decode { method, path, reason: e.to_string() })
+}
+
+fn parse<T: DeserializeOwned>(method: &'static str, path: &'static str, text: &str) -> Result<T, ApiError> {
+    from_json(text).map_err(|e| ApiError::Decode { method, path, reason: e.to_string() })
+}
+
+/// `text` as a `T`, read in two steps on purpose: the text parser is then
+/// compiled once (into a `Value`), and only the walk over the `Value` is
+/// compiled per type, which is much shorter code than the parser inlined
+/// into every answer's type (tens of KB of the WASM budget).
+pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, serde_json::Error> {
+    serde_json::from_str::<serde_json::Value>(text).and_then(serde_json::from_value)
 }
 
 async fn status_error(method: &'static str, path: &'static str, response: Response) -> ApiError {
@@ -769,7 +811,7 @@ struct ProblemFields {
 
 /// The problem's `errors`, when the body is problem+json and has them.
 pub fn problem_fields(body: &str) -> Vec<FieldProblem> {
-    serde_json::from_str::<ProblemFields>(body).map(|p| p.errors).unwrap_or_default()
+    from_json::<ProblemFields>(body).map(|p| p.errors).unwrap_or_default()
 }
 
 fn words(s: Option<String>) -> Option<String> {
@@ -778,7 +820,7 @@ fn words(s: Option<String>) -> Option<String> {
 
 /// The problem's `detail`, when the body is problem+json and has one.
 pub fn problem_detail(body: &str) -> Option<String> {
-    serde_json::from_str::<ProblemText>(body).ok().and_then(|problem| words(problem.detail))
+    from_json::<ProblemText>(body).ok().and_then(|problem| words(problem.detail))
 }
 
 /// What to tell a person about a non-2xx answer: the problem's `title` and
@@ -789,7 +831,7 @@ pub fn problem_message(status: u16, status_text: &str, body: &str) -> String {
         "" => format!("HTTP {status}"),
         text => format!("HTTP {status} {text}"),
     };
-    let Ok(problem) = serde_json::from_str::<ProblemText>(body) else {
+    let Ok(problem) = from_json::<ProblemText>(body) else {
         return fallback();
     };
     match (words(problem.title), words(problem.detail)) {
