@@ -8,13 +8,14 @@ use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::session::Auth;
+use crate::widgets::state::resource;
 
 #[derive(Clone, Copy)]
 pub struct CompanyInfo(pub LocalResource<Result<Company, ApiError>>);
 
 impl CompanyInfo {
     pub fn provide(auth: Auth) {
-        provide_context(CompanyInfo(LocalResource::new(move || api::get_company(auth))));
+        provide_context(CompanyInfo(resource(move || api::get_company(auth))));
     }
 
     pub fn expect() -> Self {

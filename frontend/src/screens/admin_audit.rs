@@ -21,7 +21,7 @@ use crate::display::MISSING;
 use crate::i18n::{tr, Locale, T};
 use crate::screens::admin::AdminTabs;
 use crate::session::Auth;
-use crate::widgets::state::{load_error, Empty, Loading};
+use crate::widgets::state::{loaded, resource, Empty, Loading};
 use crate::{catalogue, display};
 
 /// The actions the server records (`grep 'audit(' crates/cascade-server`),
@@ -261,7 +261,7 @@ fn Log() -> impl IntoView {
     let locale = Locale::expect();
     let query = use_query_map();
     let filters = Memo::new(move |_| query.with(|q| Filters::read(|key| q.get(key))));
-    let users = LocalResource::new(move || api::all_users(auth));
+    let users = resource(move || api::all_users(auth));
     let people = Memo::new(move |_| {
         users.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|u| (u.id, u)).collect::<HashMap<i64, User>>()
     });
@@ -275,7 +275,7 @@ fn Log() -> impl IntoView {
             None => None,
         }
     };
-    let first = LocalResource::new(move || {
+    let first = resource(move || {
         let asked = server_query();
         async move {
             match asked {
@@ -332,14 +332,10 @@ fn Log() -> impl IntoView {
             }
         });
     };
-    let table = move || {
-        first.get().map(|result| {
-            result.map(|page| match page {
-                None => view! { <Loading /> }.into_any(),
-                Some(_) => entry_table(entries, people).into_any(),
-            })
-        })
-    };
+    let table = loaded(first, move |page| match page {
+        None => view! { <Loading /> }.into_any(),
+        Some(_) => entry_table(entries, people).into_any(),
+    });
     let more_error_text = move || more_error.with(|e| e.as_ref().map(|e| catalogue::api_error(e, locale.lang())));
     let count = move || {
         let n = entries.with(Vec::len);
@@ -347,9 +343,7 @@ fn Log() -> impl IntoView {
     };
     view! {
         <AuditFilters filters=filters users=Signal::derive(move || users.get().and_then(Result::ok).unwrap_or_default()) />
-        <Transition fallback=|| view! { <Loading /> }>
-            <ErrorBoundary fallback=move |errors| load_error(errors, move || first.refetch())>{table}</ErrorBoundary>
-        </Transition>
+        {table}
         <p class="note" data-testid="audit-count">{count}</p>
         <p class="form-error" role="alert" data-testid="audit-more-error">{more_error_text}</p>
         <Show when=move || next().is_some()>

@@ -13,7 +13,7 @@ use crate::screens::admin::AdminTabs;
 use crate::session::Auth;
 use crate::widgets::dialog::Dialog;
 use crate::widgets::form::{Checks, FieldError, FormError};
-use crate::widgets::state::{load_error, Empty, Loading};
+use crate::widgets::state::{loaded, resource, Empty};
 use crate::widgets::table::{record_table, Col};
 use crate::widgets::toast::Toasts;
 
@@ -74,7 +74,7 @@ pub fn CustomFields() -> impl IntoView {
     let auth = Auth::expect();
     let locale = Locale::expect();
     let entity = RwSignal::new(CustomEntity::Customer);
-    let fields = LocalResource::new(move || api::list_custom_fields(auth, Some(entity.get())));
+    let fields = resource(move || api::list_custom_fields(auth, Some(entity.get())));
     // The dialogs: create, edit one, retire one.
     let creating = RwSignal::new(false);
     let editing = RwSignal::new(None::<CustomField>);
@@ -142,11 +142,7 @@ pub fn CustomFields() -> impl IntoView {
                     </button>
                 </div>
             </div>
-            <Transition fallback=|| view! { <Loading /> }>
-                <ErrorBoundary fallback=move |errors| load_error(errors, move || fields.refetch())>
-                    {move || fields.get().map(|r| r.map(table))}
-                </ErrorBoundary>
-            </Transition>
+            {loaded(fields, move |fields| table(fields).into_any())}
         </section>
         <Show when=move || creating.get()>
             <FieldDialog field=None entity=entity.get_untracked() on_close=Callback::new(move |_| creating.set(false)) on_saved=done />

@@ -20,7 +20,7 @@ use crate::catalogue;
 use crate::i18n::{tr, Locale};
 use crate::screens::admin::AdminTabs;
 use crate::session::Auth;
-use crate::widgets::state::{load_error, Loading};
+use crate::widgets::state::{loaded, resource};
 use crate::widgets::toast::Toasts;
 
 /// Why a box cannot be changed, if it cannot.
@@ -60,17 +60,13 @@ async fn load(auth: Auth, me_unit: Option<i64>) -> Result<Loaded, ApiError> {
 #[component]
 pub fn PermissionMatrix() -> impl IntoView {
     let auth = Auth::expect();
-    let loaded = LocalResource::new(move || load(auth, auth.me().map(|me| me.unit_id)));
+    let matrix = resource(move || load(auth, auth.me().map(|me| me.unit_id)));
     view! {
         <AdminTabs />
         <section class="card card-wide" data-testid="permissions">
             <h1 class="card-title">{tr(catalogue::ADMIN_PERMISSIONS)}</h1>
             <p class="hint">{tr(catalogue::PERMISSIONS_HINT)}</p>
-            <Transition fallback=|| view! { <Loading /> }>
-                <ErrorBoundary fallback=move |errors| load_error(errors, move || loaded.refetch())>
-                    {move || loaded.get().map(|r| r.map(|l| view! { <Grid matrix=l.matrix company_wide=l.company_wide /> }))}
-                </ErrorBoundary>
-            </Transition>
+            {loaded(matrix, |l| view! { <Grid matrix=l.matrix company_wide=l.company_wide /> }.into_any())}
         </section>
     }
 }

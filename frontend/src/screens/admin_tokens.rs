@@ -19,7 +19,7 @@ use crate::i18n::{tr, Locale, T};
 use crate::screens::admin::AdminTabs;
 use crate::session::Auth;
 use crate::widgets::dialog::Dialog;
-use crate::widgets::state::{load_error, Empty, Loading};
+use crate::widgets::state::{loaded, resource, Empty};
 use crate::widgets::toast::Toasts;
 use crate::{catalogue, display};
 
@@ -145,8 +145,8 @@ pub fn ApiTokens() -> impl IntoView {
 #[component]
 fn Tokens() -> impl IntoView {
     let auth = Auth::expect();
-    let tokens = LocalResource::new(move || api::list_api_tokens(auth));
-    let units = LocalResource::new(move || api::list_org_units(auth));
+    let tokens = resource(move || api::list_api_tokens(auth));
+    let units = resource(move || api::list_org_units(auth));
     let unit_list = Signal::derive(move || units.get().and_then(Result::ok).map(|p| p.items).unwrap_or_default());
     let unit_names = Memo::new(move |_| unit_list.with(|u| u.iter().map(|u| (u.id, u.name.clone())).collect::<HashMap<_, _>>()));
     let issued = RwSignal::new(None::<IssuedApiToken>);
@@ -162,11 +162,7 @@ fn Tokens() -> impl IntoView {
     view! {
         <IssueForm units=unit_list on_issued=on_issued />
         <h2 class="admin-section">{tr(catalogue::ISSUED_TOKENS)}</h2>
-        <Transition fallback=|| view! { <Loading /> }>
-            <ErrorBoundary fallback=move |errors| load_error(errors, move || tokens.refetch())>
-                {move || tokens.get().map(|r| r.map(|list| token_table(list, unit_names, revoking)))}
-            </ErrorBoundary>
-        </Transition>
+        {loaded(tokens, move |list| token_table(list, unit_names, revoking).into_any())}
         {move || {
             issued
                 .get()

@@ -16,7 +16,7 @@ use crate::session::Auth;
 use crate::widgets::dialog::Dialog;
 use crate::widgets::form::{Checks, FieldError, FormError};
 use crate::widgets::paged::Paged;
-use crate::widgets::state::{load_error, Empty, Loading};
+use crate::widgets::state::{resource, Empty};
 use crate::widgets::table::{record_table, Col};
 use crate::widgets::toast::Toasts;
 
@@ -38,7 +38,7 @@ pub fn Users() -> impl IntoView {
         let filter = filter.get();
         async move { api::list_users(auth, filter, cursor).await.map(|p| (p.items, p.next_cursor)) }
     });
-    let units = LocalResource::new(move || api::list_org_units(auth));
+    let units = resource(move || api::list_org_units(auth));
     let unit_list = Signal::derive(move || units.get().and_then(Result::ok).map(|p| p.items).unwrap_or_default());
     // The dialog: `Some(None)` creates, `Some(Some(user))` edits.
     let editing = RwSignal::new(None::<Option<User>>);
@@ -116,20 +116,12 @@ pub fn Users() -> impl IntoView {
                     </button>
                 </div>
             </div>
-            <Transition fallback=|| view! { <Loading /> }>
-                <ErrorBoundary fallback=move |errors| load_error(errors, move || users.first.refetch())>
-                    {move || users.first.get()}
-                    {move || {
-                        if users.items.with(Vec::is_empty) {
-                            return view! { <Empty text=catalogue::NO_USERS testid="users-empty" /> }.into_any();
-                        }
-                        view! {
-                            {record_table("users-table", COLUMNS, rows)}
-                        }
-                        .into_any()
-                    }}
-                </ErrorBoundary>
-            </Transition>
+            {users.loaded(move || {
+                if users.items.with(Vec::is_empty) {
+                    return view! { <Empty text=catalogue::NO_USERS testid="users-empty" /> }.into_any();
+                }
+                record_table("users-table", COLUMNS, rows).into_any()
+            })}
             {users.more_button("users-more")}
         </section>
         {move || {
@@ -207,7 +199,7 @@ fn UserDialog(user: Option<User>, units: Signal<Vec<OrgUnit>>, on_close: Callbac
     let tried = RwSignal::new(false);
     let busy = RwSignal::new(false);
     // The reps a rep user can be: the active reps of the chosen unit.
-    let reps = LocalResource::new(move || {
+    let reps = resource(move || {
         let unit = draft.with(|d| d.unit_id);
         async move {
             match unit {

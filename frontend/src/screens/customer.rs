@@ -17,7 +17,7 @@ use crate::i18n::{tr, Lang, Locale};
 use crate::session::Auth;
 use crate::widgets::facts::Fact;
 use crate::widgets::form::FormError;
-use crate::widgets::state::{load_error, Loading};
+use crate::widgets::state::{loaded, resource};
 use crate::widgets::toast::Toasts;
 
 #[derive(Clone)]
@@ -70,14 +70,8 @@ pub fn CustomerScreen() -> impl IntoView {
     let auth = Auth::expect();
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|i| i.parse::<i64>().ok())));
-    let loaded = LocalResource::new(move || load(auth, id.get()));
-    view! {
-        <Transition fallback=|| view! { <Loading /> }>
-            <ErrorBoundary fallback=move |errors| load_error(errors, move || loaded.refetch())>
-                {move || loaded.get().map(|r| r.map(|l| l.map(|l| view! { <Detail loaded=l /> })))}
-            </ErrorBoundary>
-        </Transition>
-    }
+    let customer = resource(move || load(auth, id.get()));
+    loaded(customer, |l| l.map(|l| view! { <Detail loaded=l /> }).into_any())
 }
 
 #[component]

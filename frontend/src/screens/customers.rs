@@ -12,7 +12,7 @@ use crate::catalogue;
 use crate::i18n::{tr, Locale};
 use crate::session::Auth;
 use crate::widgets::paged::Paged;
-use crate::widgets::state::{load_error, Empty, Loading};
+use crate::widgets::state::Empty;
 use crate::widgets::table::{record_table, Col};
 
 const COLUMNS: &[Col] = &[
@@ -82,20 +82,12 @@ pub fn Customers() -> impl IntoView {
                     <button type="submit" class="secondary" data-testid="customers-search">{tr(catalogue::SEARCH)}</button>
                 </div>
             </form>
-            <Transition fallback=|| view! { <Loading /> }>
-                <ErrorBoundary fallback=move |errors| load_error(errors, move || customers.first.refetch())>
-                    {move || customers.first.get()}
-                    {move || {
-                        if customers.items.with(Vec::is_empty) {
-                            return view! { <Empty text=catalogue::NO_CUSTOMERS_FOUND testid="customers-empty" /> }.into_any();
-                        }
-                        view! {
-                            {record_table("customers-table", COLUMNS, rows)}
-                        }
-                        .into_any()
-                    }}
-                </ErrorBoundary>
-            </Transition>
+            {customers.loaded(move || {
+                if customers.items.with(Vec::is_empty) {
+                    return view! { <Empty text=catalogue::NO_CUSTOMERS_FOUND testid="customers-empty" /> }.into_any();
+                }
+                record_table("customers-table", COLUMNS, rows).into_any()
+            })}
             {customers.more_button("customers-more")}
         </section>
     }

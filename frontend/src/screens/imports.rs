@@ -31,7 +31,7 @@ use crate::i18n::{tr, Locale, T};
 use crate::session::Auth;
 use crate::widgets::facts::Fact;
 use crate::widgets::file_drop::{save_as, FileDrop};
-use crate::widgets::state::{load_error, Empty, Loading};
+use crate::widgets::state::{loaded, resource, Empty};
 use crate::widgets::toast::Toasts;
 use crate::{catalogue, display};
 
@@ -168,7 +168,7 @@ pub fn Imports() -> impl IntoView {
 #[component]
 fn ImportPart(can_export: Memo<bool>) -> impl IntoView {
     let auth = Auth::expect();
-    let recent = LocalResource::new(move || api::recent_imports(auth));
+    let recent = resource(move || api::recent_imports(auth));
     view! {
         <ImportCard recent=recent can_export=can_export />
         <RecentImports recent=recent />
@@ -541,11 +541,7 @@ fn RecentImports(recent: LocalResource<Result<ImportJobPage, ApiError>>) -> impl
     view! {
         <section class="card card-wide" data-testid="recent-imports">
             <h2 class="card-title">{tr(catalogue::RECENT_IMPORTS)}</h2>
-            <Transition fallback=|| view! { <Loading /> }>
-                <ErrorBoundary fallback=move |errors| load_error(errors, move || recent.refetch())>
-                    {move || recent.get().map(|result| result.map(|page| recent_table(page.items)))}
-                </ErrorBoundary>
-            </Transition>
+            {loaded(recent, |page| recent_table(page.items).into_any())}
         </section>
     }
 }

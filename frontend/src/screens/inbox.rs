@@ -10,21 +10,17 @@ use crate::catalogue;
 use crate::i18n::tr;
 use crate::session::Auth;
 use crate::widgets::plan_table::plan_table;
-use crate::widgets::state::{load_error, Loading};
+use crate::widgets::state::{loaded, resource};
 
 #[component]
 pub fn Inbox() -> impl IntoView {
     let auth = Auth::expect();
-    let plans = LocalResource::new(move || api::list_plans(auth, PlanFilter { approvable: true, ..PlanFilter::default() }));
+    let plans = resource(move || api::list_plans(auth, PlanFilter { approvable: true, ..PlanFilter::default() }));
     view! {
         <section class="card card-wide" data-testid="inbox">
             <h1 class="card-title">{tr(catalogue::INBOX_TITLE)}</h1>
             <p class="hint">{tr(catalogue::INBOX_HINT)}</p>
-            <Transition fallback=|| view! { <Loading /> }>
-                <ErrorBoundary fallback=move |errors| load_error(errors, move || plans.refetch())>
-                    {move || plans.get().map(|result| result.map(|page| plan_table(page.items, catalogue::INBOX_EMPTY)))}
-                </ErrorBoundary>
-            </Transition>
+            {loaded(plans, |page| plan_table(page.items, catalogue::INBOX_EMPTY).into_any())}
         </section>
     }
 }

@@ -17,7 +17,7 @@ use crate::i18n::{tr, Lang, Locale};
 use crate::screens::plans::quarter_options;
 use crate::session::Auth;
 use crate::widgets::money::Yuan;
-use crate::widgets::state::{load_error, Empty, Loading};
+use crate::widgets::state::{loaded, resource, Empty, Loading};
 use crate::widgets::table::{record_table, Col};
 use crate::widgets::target_card::mine;
 use crate::widgets::toast::Toasts;
@@ -47,7 +47,7 @@ pub fn MyTargetScreen() -> impl IntoView {
     let locale = Locale::expect();
     let query = use_query_map();
     let quarter = Memo::new(move |_| query.with(|q| q.get("period")).or_else(|| company.quarter()));
-    let target = LocalResource::new(move || load(auth, auth.me().and_then(|me| me.rep_id), quarter.get(), locale.lang()));
+    let target = resource(move || load(auth, auth.me().and_then(|me| me.rep_id), quarter.get(), locale.lang()));
     let navigate = use_navigate();
     let options = move || quarter_options(company, quarter.get());
     view! {
@@ -66,43 +66,30 @@ pub fn MyTargetScreen() -> impl IntoView {
                     </select>
                 </label>
             </div>
-            <Transition fallback=|| view! { <Loading /> }>
-                <ErrorBoundary fallback=move |errors| load_error(errors, move || target.refetch())>
-                    {move || {
-                        target
-                            .get()
-                            .map(|result| {
-                                result
-                                    .map(|loaded| match loaded {
-                                        Loaded::Waiting => view! { <Loading /> }.into_any(),
-                                        Loaded::Nothing => {
-                                            view! { <Empty text=catalogue::NO_TARGET testid="target-none" /> }.into_any()
-                                        }
-                                        Loaded::Target(t) => mine(&t).into_any(),
-                                    })
-                            })
-                    }}
-                </ErrorBoundary>
-            </Transition>
+            {loaded(target, |target| match target {
+                Loaded::Waiting => view! { <Loading /> }.into_any(),
+                Loaded::Nothing => view! { <Empty text=catalogue::NO_TARGET testid="target-none" /> }.into_any(),
+                Loaded::Target(t) => mine(&t).into_any(),
+            })}
         </section>
-        <Transition fallback=|| ()>
-            {move || {
-                target
-                    .get()
-                    .and_then(Result::ok)
-                    .and_then(|loaded| match loaded {
-                        Loaded::Target(t) => Some(t),
-                        _ => None,
-                    })
-                    .map(|t| {
-                        let quarter = t.period.to_string();
-                        view! {
-                            <Changes history=t.history.clone() />
-                            <Survey quarter=quarter answer=t.survey.clone() />
-                        }
-                    })
-            }}
-        </Transition>
+        // The history and the survey follow the target once it is in (a
+        // reload keeps the last answer until the next one arrives).
+        {move || {
+            target
+                .get()
+                .and_then(Result::ok)
+                .and_then(|loaded| match loaded {
+                    Loaded::Target(t) => Some(t),
+                    _ => None,
+                })
+                .map(|t| {
+                    let quarter = t.period.to_string();
+                    view! {
+                        <Changes history=t.history.clone() />
+                        <Survey quarter=quarter answer=t.survey.clone() />
+                    }
+                })
+        }}
     }
 }
 

@@ -13,7 +13,7 @@ use crate::company::CompanyInfo;
 use crate::i18n::{tr, Locale};
 use crate::session::Auth;
 use crate::widgets::plan_table::plan_table;
-use crate::widgets::state::{load_error, Loading};
+use crate::widgets::state::{loaded, resource};
 
 const STATUSES: [PlanStatus; 4] = [PlanStatus::Draft, PlanStatus::Submitted, PlanStatus::Approved, PlanStatus::Returned];
 
@@ -87,8 +87,8 @@ pub fn Plans() -> impl IntoView {
             approvable: false,
         })
     });
-    let plans = LocalResource::new(move || api::list_plans(auth, filter.get()));
-    let units = LocalResource::new(move || api::list_org_units(auth));
+    let plans = resource(move || api::list_plans(auth, filter.get()));
+    let units = resource(move || api::list_org_units(auth));
     let navigate = use_navigate();
     let go = move |change: &dyn Fn(&mut PlanFilter)| {
         let mut next = filter.get_untracked();
@@ -175,11 +175,7 @@ pub fn Plans() -> impl IntoView {
                     </select>
                 </label>
             </form>
-            <Transition fallback=|| view! { <Loading /> }>
-                <ErrorBoundary fallback=move |errors| load_error(errors, move || plans.refetch())>
-                    {move || plans.get().map(|result| result.map(|page| plan_table(page.items, catalogue::NO_PLANS)))}
-                </ErrorBoundary>
-            </Transition>
+            {loaded(plans, |page| plan_table(page.items, catalogue::NO_PLANS).into_any())}
         </section>
     }
 }

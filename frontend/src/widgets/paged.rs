@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use crate::api::ApiError;
 use crate::catalogue;
 use crate::i18n::tr;
+use crate::widgets::state::{loaded, resource};
 
 /// Items and where the next page starts.
 pub type Page<T> = (Vec<T>, Option<String>);
@@ -41,7 +42,7 @@ impl<T: Send + Sync + 'static> Paged<T> {
         let items = RwSignal::new(Vec::new());
         let cursor = RwSignal::new(None::<String>);
         let loading_more = RwSignal::new(false);
-        let first = LocalResource::new(move || {
+        let first = resource(move || {
             let page = fetch(None);
             async move {
                 let (list, next) = page.await?;
@@ -63,6 +64,12 @@ impl<T: Send + Sync + 'static> Paged<T> {
             });
         };
         Paged { items, cursor, first, loading_more, more: StoredValue::new_local(Box::new(more)) }
+    }
+
+    /// The list as `show` draws it from `items`, in the frame of the first
+    /// page's load (loading, failed with a retry).
+    pub fn loaded(self, show: impl Fn() -> AnyView + Send + 'static) -> AnyView {
+        loaded(self.first, move |()| show())
     }
 
     /// "Load more", shown while the server has more.

@@ -15,7 +15,7 @@ use crate::i18n::{tr, Lang, Locale};
 use crate::session::Auth;
 use crate::widgets::facts::Fact;
 use crate::widgets::money::{Headline, Yuan};
-use crate::widgets::state::{load_error, Empty, Loading};
+use crate::widgets::state::{loaded, resource, Empty, Loading};
 use crate::{catalogue, display};
 
 #[derive(Clone)]
@@ -38,30 +38,19 @@ pub fn TargetCard() -> impl IntoView {
     let auth = Auth::expect();
     let company = CompanyInfo::expect();
     let locale = Locale::expect();
-    let target = LocalResource::new(move || load(auth, auth.me(), company.quarter(), locale.lang()));
+    let target = resource(move || load(auth, auth.me(), company.quarter(), locale.lang()));
     view! {
         <section class="card card-wide" data-testid="target-card">
             <h2 class="card-title">
                 {tr(catalogue::THIS_QUARTER_TARGET)}
                 <span class="card-period" data-testid="target-period">{move || company.quarter()}</span>
             </h2>
-            <Transition fallback=|| view! { <Loading /> }>
-                <ErrorBoundary fallback=move |errors| load_error(errors, move || target.refetch())>
-                    {move || {
-                        target
-                            .get()
-                            .map(|result| {
-                                result
-                                    .map(|target| match target {
-                                        None => view! { <Loading /> }.into_any(),
-                                        Some(Target::Mine(Some(t))) => mine(&t).into_any(),
-                                        Some(Target::Mine(None)) => no_target().into_any(),
-                                        Some(Target::Unit(report)) => unit(report).into_any(),
-                                    })
-                            })
-                    }}
-                </ErrorBoundary>
-            </Transition>
+            {loaded(target, |target| match target {
+                None => view! { <Loading /> }.into_any(),
+                Some(Target::Mine(Some(t))) => mine(&t).into_any(),
+                Some(Target::Mine(None)) => no_target().into_any(),
+                Some(Target::Unit(report)) => unit(report).into_any(),
+            })}
         </section>
     }
 }

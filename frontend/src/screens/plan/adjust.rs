@@ -19,6 +19,7 @@ use crate::session::Auth;
 use crate::widgets::band::{input_text, Band, BandInput};
 use crate::widgets::dialog::Dialog;
 use crate::widgets::file_drop::{save_as, FileDrop, EVIDENCE_ACCEPT};
+use crate::widgets::state::resource;
 use crate::widgets::toast::Toasts;
 use crate::{catalogue, display};
 
@@ -302,7 +303,7 @@ fn EvidenceList(plan_id: i64, line_id: i64, editable: bool, changed: StoredValue
     let auth = Auth::expect();
     let locale = Locale::expect();
     let toasts = Toasts::expect();
-    let files = LocalResource::new(move || api::list_evidence(auth, plan_id, line_id));
+    let files = resource(move || api::list_evidence(auth, plan_id, line_id));
     let uploading = RwSignal::new(0usize);
     let error = RwSignal::new(None::<String>);
     let upload = Callback::new(move |picked: Vec<web_sys::File>| {

@@ -20,6 +20,7 @@ use crate::i18n::{tr, Locale, T};
 use crate::session::Auth;
 use crate::widgets::line_diffs::line_diff_table;
 use crate::widgets::reason::ReasonField;
+use crate::widgets::state::{loaded, resource};
 use crate::widgets::toast::Toasts;
 use crate::{catalogue, display};
 
@@ -115,7 +116,7 @@ pub fn CalibratePanel(plan: Plan, lines: Vec<PlanLine>, kinds: Vec<Kind>, below:
         }
     });
 
-    let customers = LocalResource::new(move || {
+    let customers = resource(move || {
         let rep = rep.get();
         async move {
             match rep {
@@ -124,8 +125,8 @@ pub fn CalibratePanel(plan: Plan, lines: Vec<PlanLine>, kinds: Vec<Kind>, below:
             }
         }
     });
-    let hires = LocalResource::new(move || api::active_reps(auth, unit_id));
-    let deals = LocalResource::new(move || api::open_deals(auth, unit_id, period.start().to_string(), period.end().to_string()));
+    let hires = resource(move || api::active_reps(auth, unit_id));
+    let deals = resource(move || api::open_deals(auth, unit_id, period.start().to_string(), period.end().to_string()));
 
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
@@ -223,14 +224,13 @@ pub fn CalibratePanel(plan: Plan, lines: Vec<PlanLine>, kinds: Vec<Kind>, below:
     // One receiving colleague per customer of the departing rep, or the
     // customers to move (transfer).
     let customer_rows = move |departure: bool| {
-        move || {
-            customers.get().map(|r| {
-                r.map(|list: Vec<Customer>| {
-                    if list.is_empty() && rep.get_untracked().is_some() {
-                        return view! { <p class="hint" data-testid="calibrate-no-customers">{tr(catalogue::NO_CUSTOMERS)}</p> }.into_any();
-                    }
-                    let leaving = rep.get_untracked();
-                    list.into_iter()
+        loaded(customers, move |list: Vec<Customer>| {
+            if list.is_empty() && rep.get_untracked().is_some() {
+                return view! { <p class="hint" data-testid="calibrate-no-customers">{tr(catalogue::NO_CUSTOMERS)}</p> }
+                    .into_any();
+            }
+            let leaving = rep.get_untracked();
+            list.into_iter()
                         .map(|c| {
                             let id = c.id;
                             let label = format!("{} · {}", c.name, c.code.as_str());
@@ -273,9 +273,7 @@ pub fn CalibratePanel(plan: Plan, lines: Vec<PlanLine>, kinds: Vec<Kind>, below:
                         })
                         .collect_view()
                         .into_any()
-                })
-            })
-        }
+        })
     };
     // "All to one colleague", then change the few that go elsewhere.
     let all_to = move |ev: leptos::ev::Event| {
@@ -308,7 +306,7 @@ pub fn CalibratePanel(plan: Plan, lines: Vec<PlanLine>, kinds: Vec<Kind>, below:
                         }}
                     </select>
                 </label>
-                <Transition fallback=|| view! { <p class="loading">{tr(catalogue::LOADING)}</p> }>{customer_rows(true)}</Transition>
+                {customer_rows(true)}
             </fieldset>
         }
         .into_any(),
@@ -316,7 +314,7 @@ pub fn CalibratePanel(plan: Plan, lines: Vec<PlanLine>, kinds: Vec<Kind>, below:
             {rep_select(catalogue::FROM_REP, rep, None, "calibrate-rep")}
             <fieldset class="calibrate-customers">
                 <legend>{tr(catalogue::CUSTOMERS_TO_MOVE)}</legend>
-                <Transition fallback=|| view! { <p class="loading">{tr(catalogue::LOADING)}</p> }>{customer_rows(false)}</Transition>
+                {customer_rows(false)}
             </fieldset>
             {rep_select(catalogue::TO_REP, to_rep, Some(rep), "calibrate-to-rep")}
             {effective_field()}

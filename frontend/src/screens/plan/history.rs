@@ -10,21 +10,17 @@ use crate::i18n::{tr, Locale};
 use crate::session::Auth;
 use crate::widgets::line_diffs::line_diff_table;
 use crate::widgets::money::Yuan;
-use crate::widgets::state::{load_error, Empty, Loading};
+use crate::widgets::state::{loaded, resource, Empty};
 use crate::{catalogue, display};
 
 #[component]
 pub fn History(plan_id: i64, latest: i64) -> impl IntoView {
     let auth = Auth::expect();
-    let revisions = LocalResource::new(move || api::list_revisions(auth, plan_id));
+    let revisions = resource(move || api::list_revisions(auth, plan_id));
     view! {
         <section class="card card-wide" data-testid="history">
             <h2 class="card-title">{tr(catalogue::HISTORY)}</h2>
-            <Transition fallback=|| view! { <Loading /> }>
-                <ErrorBoundary fallback=move |errors| load_error(errors, move || revisions.refetch())>
-                    {move || revisions.get().map(|r| r.map(revision_table))}
-                </ErrorBoundary>
-            </Transition>
+            {loaded(revisions, |r| revision_table(r).into_any())}
             {(latest > 0).then(|| view! { <Compare plan_id=plan_id latest=latest /> })}
         </section>
     }
@@ -85,7 +81,7 @@ fn Compare(plan_id: i64, latest: i64) -> impl IntoView {
     let locale = Locale::expect();
     let from = RwSignal::new(latest - 1);
     let to = RwSignal::new(latest);
-    let diff = LocalResource::new(move || api::get_diff(auth, plan_id, from.get(), to.get()));
+    let diff = resource(move || api::get_diff(auth, plan_id, from.get(), to.get()));
     let options = move |chosen: RwSignal<i64>| {
         (0..=latest)
             .map(|n| {
@@ -108,24 +104,18 @@ fn Compare(plan_id: i64, latest: i64) -> impl IntoView {
             </label>
         }
     };
-    let lines = move || {
-        diff.get().map(|r| {
-            r.map(|d| {
-                if d.lines.is_empty() {
-                    return view! { <Empty text=catalogue::NO_DIFFERENCE testid="diff-empty" /> }.into_any();
-                }
-                line_diff_table(d.lines, "diff").into_any()
-            })
-        })
-    };
+    let lines = loaded(diff, |d| {
+        if d.lines.is_empty() {
+            return view! { <Empty text=catalogue::NO_DIFFERENCE testid="diff-empty" /> }.into_any();
+        }
+        line_diff_table(d.lines, "diff").into_any()
+    });
     view! {
         <h3>{tr(catalogue::COMPARE)}</h3>
         <div class="filters">
             {picker(catalogue::FROM_REVISION, from, "diff-from-revision")}
             {picker(catalogue::TO_REVISION, to, "diff-to-revision")}
         </div>
-        <Transition fallback=|| view! { <Loading /> }>
-            <ErrorBoundary fallback=move |errors| load_error(errors, move || diff.refetch())>{lines}</ErrorBoundary>
-        </Transition>
+        {lines}
     }
 }

@@ -31,7 +31,7 @@ use crate::i18n::{tr, Lang, Locale};
 use crate::session::Auth;
 use crate::widgets::facts::Fact;
 use crate::widgets::money::{Headline, Yuan};
-use crate::widgets::state::{load_error, Empty, Loading};
+use crate::widgets::state::{loaded, resource, Empty};
 use crate::widgets::toast::Toasts;
 use crate::{catalogue, display};
 use adjust::{AdjustDialog, Editing, StaleNotice};
@@ -113,7 +113,7 @@ pub fn PlanScreen() -> impl IntoView {
 fn PlanView(id: i64) -> impl IntoView {
     let auth = Auth::expect();
     let locale = Locale::expect();
-    let level = LocalResource::new(move || load(auth, id, locale.lang()));
+    let level = resource(move || load(auth, id, locale.lang()));
     let editing = Editing::provide(Callback::new(move |()| level.refetch()));
     let screen = move |level: Level| {
         let writer = auth.me().is_some_and(|me| me.permissions.contains(&Permission::PlansWrite));
@@ -144,11 +144,7 @@ fn PlanView(id: i64) -> impl IntoView {
         }
     };
     view! {
-        <Transition fallback=|| view! { <Loading /> }>
-            <ErrorBoundary fallback=move |errors| load_error(errors, move || level.refetch())>
-                {move || level.get().map(|result| result.map(screen))}
-            </ErrorBoundary>
-        </Transition>
+        {loaded(level, move |level| screen(level).into_any())}
     }
 }
 
@@ -355,15 +351,11 @@ fn LineRow(
         let (plan, unit) = (child?, line.child_unit_id?);
         open.get().then(|| {
             let period = period.clone();
-            let level = LocalResource::new(move || load_below(auth, plan, unit, period.clone(), locale.lang()));
+            let level = resource(move || load_below(auth, plan, unit, period.clone(), locale.lang()));
             view! {
                 <tr class="below">
                     <td colspan="8">
-                        <Transition fallback=|| view! { <Loading /> }>
-                            <ErrorBoundary fallback=move |errors| load_error(errors, move || level.refetch())>
-                                {move || level.get().map(|r| r.map(|level| lines(level, depth + 1, false)))}
-                            </ErrorBoundary>
-                        </Transition>
+                        {loaded(level, move |level| lines(level, depth + 1, false))}
                     </td>
                 </tr>
             }

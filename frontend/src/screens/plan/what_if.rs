@@ -14,7 +14,7 @@ use crate::api::{self, ApiError};
 use crate::i18n::{tr, Locale, T};
 use crate::session::Auth;
 use crate::widgets::money::Yuan;
-use crate::widgets::state::{load_error, Loading};
+use crate::widgets::state::{loaded, resource};
 use crate::widgets::toast::Toasts;
 use crate::{catalogue, display};
 
@@ -59,7 +59,7 @@ pub fn WhatIfPanel(plan: Plan) -> impl IntoView {
     // go (or moved by keyboard), so a drag asks the server once.
     let shown = RwSignal::new(start);
     let tried = RwSignal::new(start);
-    let result = LocalResource::new(move || {
+    let result = resource(move || {
         let trial = tried.get();
         async move {
             if !trial.sums_to_100() {
@@ -135,11 +135,7 @@ pub fn WhatIfPanel(plan: Plan) -> impl IntoView {
             <p class=move || if sum_ok() { "check check-ok" } else { "check check-bad" } data-testid="what-if-sum" data-ok=move || sum_ok().to_string()>
                 {move || catalogue::weights_sum(shown.with(|t| t.market + t.staffing + t.priority), locale.lang())}
             </p>
-            <Transition fallback=|| view! { <Loading /> }>
-                <ErrorBoundary fallback=move |errors| load_error(errors, move || result.refetch())>
-                    {move || result.get().map(|r| r.map(|r| r.map(|r| moves(r.lines))))}
-                </ErrorBoundary>
-            </Transition>
+            {loaded(result, |r| r.map(|r| moves(r.lines)).into_any())}
             <div class="actions">
                 <button
                     type="button"
