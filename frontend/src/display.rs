@@ -136,9 +136,43 @@ pub fn spread(gini: Option<Decimal>, max_over_min: Option<Decimal>) -> String {
     }
 }
 
+/// A day as `<input type="date">` gives it, `2026-12-31`, and nothing
+/// else. Read by hand on purpose: chrono's format-string parser would add
+/// its whole machinery to the WASM for this one shape.
+pub fn day(text: &str) -> Option<chrono::NaiveDate> {
+    let b = text.as_bytes();
+    let digits = |range: std::ops::Range<usize>| -> Option<u32> {
+        b.get(range.clone())?.iter().try_fold(0u32, |n, &c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
+    };
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let year = i32::try_from(digits(0..4)?).ok()?;
+    chrono::NaiveDate::from_ymd_opt(year, digits(5..7)?, digits(8..10)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_day_reads_only_as_a_date_input_writes_it() {
+        assert_eq!(day("2026-12-31"), chrono::NaiveDate::from_ymd_opt(2026, 12, 31));
+        assert_eq!(day("2028-02-29"), chrono::NaiveDate::from_ymd_opt(2028, 2, 29));
+        for bad in [
+            "",
+            "2026-02-30",
+            "2026-13-01",
+            "2026-1-05",
+            "2026/01/05",
+            "2026-01-05 ",
+            "+026-01-05",
+            "２０２６-01-05",
+            "2026-01-0５",
+        ] {
+            assert_eq!(day(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn file_sizes_read_in_bytes_kb_or_mb() {

@@ -82,10 +82,6 @@ pub struct Filters {
     pub until: Option<NaiveDate>,
 }
 
-fn day(text: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
-}
-
 impl Filters {
     /// Reads the address's query; what does not parse is no filter.
     pub fn read(get: impl Fn(&str) -> Option<String>) -> Filters {
@@ -95,8 +91,8 @@ impl Filters {
             action: text("action"),
             entity: text("entity"),
             entity_id: text("entity_id"),
-            since: text("since").as_deref().and_then(day),
-            until: text("until").as_deref().and_then(day),
+            since: text("since").as_deref().and_then(display::day),
+            until: text("until").as_deref().and_then(display::day),
         }
     }
 
@@ -446,7 +442,7 @@ fn AuditFilters(filters: Memo<Filters>, #[prop(into)] users: Signal<Vec<User>>) 
                     aria-describedby="audit-zone"
                     prop:value=move || filters.with(|f| *field(&mut f.clone())).map(|d| d.to_string()).unwrap_or_default()
                     on:change=move |ev| {
-                        let value = day(&event_target_value(&ev));
+                        let value = display::day(&event_target_value(&ev));
                         go(&move |f: &mut Filters| *field(f) = value);
                     }
                 />
@@ -644,7 +640,7 @@ mod tests {
     use super::*;
 
     fn date(text: &str) -> NaiveDate {
-        day(text).unwrap()
+        display::day(text).unwrap()
     }
 
     #[test]

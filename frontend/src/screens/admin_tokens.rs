@@ -95,13 +95,13 @@ pub fn check(
     }
     let expires_on = match expires.trim() {
         "" => None,
-        text => match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-            Ok(day) if today.is_some_and(|today| day < today) => {
+        text => match display::day(text) {
+            Some(day) if today.is_some_and(|today| day < today) => {
                 problems.expires = Some(catalogue::EXPIRES_PAST);
                 None
             }
-            Ok(day) => Some(day),
-            Err(_) => {
+            Some(day) => Some(day),
+            None => {
                 problems.expires = Some(catalogue::DATE_INVALID);
                 None
             }
@@ -597,7 +597,7 @@ mod tests {
     }
 
     fn day(text: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+        display::day(text).unwrap()
     }
 
     #[test]

@@ -70,7 +70,7 @@ where
 /// Outside [`resource`] so that the closure leptos keeps depends on `T`
 /// alone, not on the caller's future.
 fn boxed_resource<T: 'static>(fetch: Box<dyn Fn() -> Answer<T>>) -> LocalResource<Result<T, ApiError>> {
-    LocalResource::new(move || fetch())
+    LocalResource::new(fetch)
 }
 
 /// `data` as `show` draws it: "loading" until the first answer, the

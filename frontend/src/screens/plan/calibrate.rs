@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use cascade_api_types::{CalibrationEvent, CalibrationResult, Customer, NewCalibration, NewRelief, Plan, PlanLine, Reassignment};
 use cascade_core::Money;
-use chrono::{Days, NaiveDate};
+use chrono::Days;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -72,11 +72,6 @@ pub fn kinds(plan: &Plan, calibrate: bool, relief: bool) -> Vec<Kind> {
     kinds
 }
 
-/// A date typed in an `<input type="date">`.
-fn date(text: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
-}
-
 #[component]
 pub fn CalibratePanel(plan: Plan, lines: Vec<PlanLine>, kinds: Vec<Kind>, below: Vec<i64>) -> impl IntoView {
     let auth = Auth::expect();
@@ -132,7 +127,7 @@ pub fn CalibratePanel(plan: Plan, lines: Vec<PlanLine>, kinds: Vec<Kind>, below:
     let error = RwSignal::new(None::<ApiError>);
     let record = move |_| {
         let text = reason.get_untracked().trim().to_owned();
-        let day = date(&effective.get_untracked());
+        let day = display::day(&effective.get_untracked());
         let event = match kind.get_untracked() {
             Kind::Departure => rep.get_untracked().zip(day).map(|(rep_id, effective)| {
                 let reassign = receivers
@@ -150,7 +145,7 @@ pub fn CalibratePanel(plan: Plan, lines: Vec<PlanLine>, kinds: Vec<Kind>, below:
             Kind::Hire => rep.get_untracked().map(|rep_id| CalibrationEvent::Hire { rep_id }),
             Kind::Slip => opportunity
                 .get_untracked()
-                .zip(date(&new_close.get_untracked()))
+                .zip(display::day(&new_close.get_untracked()))
                 .map(|(opportunity_id, new_expected_close)| CalibrationEvent::Slip { opportunity_id, new_expected_close }),
             Kind::Relief => None,
         };
@@ -385,15 +380,15 @@ pub fn CalibratePanel(plan: Plan, lines: Vec<PlanLine>, kinds: Vec<Kind>, below:
     let ready = move || {
         cascade_core::says_why(&reason.get())
             && match kind.get() {
-                Kind::Departure => rep.get().is_some() && date(&effective.get()).is_some(),
+                Kind::Departure => rep.get().is_some() && display::day(&effective.get()).is_some(),
                 Kind::Transfer => {
                     rep.get().is_some()
                         && to_rep.get().is_some()
                         && !picked.with(Vec::is_empty)
-                        && date(&effective.get()).is_some()
+                        && display::day(&effective.get()).is_some()
                 }
                 Kind::Hire => rep.get().is_some(),
-                Kind::Slip => opportunity.get().is_some() && date(&new_close.get()).is_some(),
+                Kind::Slip => opportunity.get().is_some() && display::day(&new_close.get()).is_some(),
                 Kind::Relief => relief_line.get().is_some() && Money::parse_str(&delta.get()).is_ok_and(|m| m.fen() != 0),
             }
     };
