@@ -6,12 +6,12 @@
 use cascade_api_types::Company;
 use leptos::prelude::*;
 
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::session::Auth;
-use crate::widgets::state::resource;
+use crate::widgets::state::{resource, Data};
 
 #[derive(Clone, Copy)]
-pub struct CompanyInfo(pub LocalResource<Result<Company, ApiError>>);
+pub struct CompanyInfo(pub Data<Company>);
 
 impl CompanyInfo {
     pub fn provide(auth: Auth) {

@@ -31,7 +31,7 @@ use crate::i18n::{tr, Locale, T};
 use crate::session::Auth;
 use crate::widgets::facts::Fact;
 use crate::widgets::file_drop::{save_as, FileDrop};
-use crate::widgets::state::{loaded, resource, Empty};
+use crate::widgets::state::{loaded, resource, Data, Empty};
 use crate::widgets::toast::Toasts;
 use crate::{catalogue, display};
 
@@ -234,7 +234,7 @@ impl Follow {
 }
 
 #[component]
-fn ImportCard(recent: LocalResource<Result<ImportJobPage, ApiError>>, can_export: Memo<bool>) -> impl IntoView {
+fn ImportCard(recent: Data<ImportJobPage>, can_export: Memo<bool>) -> impl IntoView {
     let auth = Auth::expect();
     let locale = Locale::expect();
     let query = use_query_map();
@@ -537,7 +537,7 @@ fn problem_table(errors: Vec<FieldError>) -> impl IntoView {
 
 /// The latest jobs, each opening in the import card.
 #[component]
-fn RecentImports(recent: LocalResource<Result<ImportJobPage, ApiError>>) -> impl IntoView {
+fn RecentImports(recent: Data<ImportJobPage>) -> impl IntoView {
     view! {
         <section class="card card-wide" data-testid="recent-imports">
             <h2 class="card-title">{tr(catalogue::RECENT_IMPORTS)}</h2>

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use crate::api::ApiError;
 use crate::catalogue;
 use crate::i18n::tr;
-use crate::widgets::state::{loaded, resource};
+use crate::widgets::state::{loaded, resource, Data};
 
 /// Items and where the next page starts.
 pub type Page<T> = (Vec<T>, Option<String>);
@@ -18,7 +18,7 @@ pub struct Paged<T: Send + Sync + 'static> {
     pub items: RwSignal<Vec<T>>,
     cursor: RwSignal<Option<String>>,
     /// The first page's load: show its state and errors, `refetch` it.
-    pub first: LocalResource<Result<(), ApiError>>,
+    pub first: Data<()>,
     loading_more: RwSignal<bool>,
     more: StoredValue<Box<dyn Fn()>, LocalStorage>,
 }
