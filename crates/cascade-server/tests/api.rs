@@ -387,3 +387,60 @@ async fn undeclared_methods_answer_405_with_allow(app: TestApp) {
     let r = app.client.delete(app.url("/api/v1/nothing-here")).send().await.unwrap();
     assert_eq!(common::read(r).await.0, 404);
 }
+
+/// The web app's built files go out gzipped to a browser that takes gzip
+/// (the `.gz` that `make frontend` writes beside each), as they are to one
+/// that does not; a missing file gets the app's page like any other path.
+/// Static files touch no database: SQLite alone.
+#[tokio::test]
+async fn the_web_app_is_sent_gzipped_to_whoever_takes_gzip() {
+    let dir = tempfile::tempdir().unwrap();
+    let wasm = b"\0asm\x01\0\0\0 the app's module, as built".to_vec();
+    let gzipped = b"\x1f\x8b stands in for the module gzipped".to_vec();
+    std::fs::write(dir.path().join("index.html"), "<!doctype html><title>app</title>").unwrap();
+    std::fs::write(dir.path().join("app_bg.wasm"), &wasm).unwrap();
+    std::fs::write(dir.path().join("app_bg.wasm.gz"), &gzipped).unwrap();
+    std::fs::write(dir.path().join("plain.js"), "export {};").unwrap();
+    let static_dir = dir.path().to_path_buf();
+    let app = TestApp::spawn_with(Backend::Sqlite, move |s| s.server.static_dir = static_dir).await;
+    let get = |path: &str, accept: Option<&str>| {
+        let request = app.anon.get(app.url(path));
+        let request = match accept {
+            Some(accept) => request.header("Accept-Encoding", accept),
+            None => request,
+        };
+        async move {
+            let response = request.send().await.unwrap();
+            let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+            let (status, encoding, vary, kind) =
+                (response.status().as_u16(), header("content-encoding"), header("vary"), header("content-type"));
+            (status, encoding, vary, kind, response.bytes().await.unwrap().to_vec())
+        }
+    };
+
+    let (status, encoding, vary, kind, body) = get("/app_bg.wasm", Some("gzip, deflate, br")).await;
+    assert_eq!((status, encoding.as_deref(), kind.as_deref()), (200, Some("gzip"), Some("application/wasm")));
+    assert_eq!(vary.as_deref(), Some("accept-encoding"));
+    assert_eq!(body, gzipped);
+
+    for refuses in [None, Some("br"), Some("gzip;q=0, br")] {
+        let (status, encoding, vary, kind, body) = get("/app_bg.wasm", refuses).await;
+        assert_eq!((status, kind.as_deref()), (200, Some("application/wasm")), "{refuses:?}");
+        assert!(encoding.as_deref().is_none_or(|e| e == "identity"), "{refuses:?}: {encoding:?}");
+        assert_eq!(vary.as_deref(), Some("accept-encoding"), "{refuses:?}");
+        assert_eq!(body, wasm, "{refuses:?}");
+    }
+
+    let head = app.anon.head(app.url("/app_bg.wasm")).header("Accept-Encoding", "gzip").send().await.unwrap();
+    assert_eq!(head.status().as_u16(), 200);
+    assert_eq!(head.headers().get("content-encoding").and_then(|v| v.to_str().ok()), Some("gzip"));
+
+    let (status, encoding, _, _, body) = get("/plain.js", Some("gzip")).await;
+    assert_eq!((status, body), (200, b"export {};".to_vec()));
+    assert!(encoding.as_deref().is_none_or(|e| e == "identity"), "{encoding:?}");
+
+    let (status, _, _, kind, body) = get("/missing.js", Some("gzip")).await;
+    assert_eq!(status, 200);
+    assert!(kind.is_some_and(|k| k.starts_with("text/html")), "a missing file gets the app's page");
+    assert!(String::from_utf8(body).unwrap().contains("<title>app</title>"));
+}
