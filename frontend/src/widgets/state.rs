@@ -133,10 +133,9 @@ where
     frame(Box::new(move || data.get().map(|answer| answer.map(&show))), Arc::new(move || data.refetch()))
 }
 
-/// What [`loaded`] draws, for any number of sources: `body` is `None`
-/// while the first answer is awaited; `retry` fetches again after a
-/// failure.
-pub fn frame(body: Box<dyn Fn() -> Option<Result<AnyView, ApiError>> + Send>, retry: Arc<dyn Fn() + Send + Sync>) -> AnyView {
+/// What [`loaded`] draws, typed by nothing: `body` is `None` while the
+/// first answer is awaited; `retry` fetches again after a failure.
+fn frame(body: Box<dyn Fn() -> Option<Result<AnyView, ApiError>> + Send>, retry: Arc<dyn Fn() + Send + Sync>) -> AnyView {
     view! {
         <Transition fallback=|| view! { <Loading /> }>
             <ErrorBoundary fallback=move |errors| {
