@@ -645,7 +645,7 @@ async fn authed<T: DeserializeOwned>(auth: Auth, call: Call<'_>) -> Result<T, Ap
 
 /// The body of `call`'s 2xx answer. Boxed on purpose: a future awaited
 /// inside another is compiled into it, so unboxed this state machine would
-/// be copied into every typed call above (tens of KB of the WASM budget).
+/// be copied into every typed call above (boxing saved 1.3 KB gzip).
 fn authed_text<'a>(auth: Auth, call: Call<'a>) -> Pin<Box<dyn Future<Output = Result<String, ApiError>> + 'a>> {
     Box::pin(async move {
         let response = authed_send(auth, &call).await?;
@@ -725,8 +725,8 @@ fn parse<T: DeserializeOwned>(method: &'static str, path: &'static str, text: &s
 
 /// `text` as a `T`, read in two steps on purpose: the text parser is then
 /// compiled once (into a `Value`), and only the walk over the `Value` is
-/// compiled per type, which is much shorter code than the parser inlined
-/// into every answer's type (tens of KB of the WASM budget).
+/// compiled per type, which is shorter code than the parser inlined into
+/// every answer's type (2 KB gzip less WASM).
 pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, serde_json::Error> {
     serde_json::from_str::<serde_json::Value>(text).and_then(serde_json::from_value)
 }
