@@ -14,7 +14,9 @@ use serde::{Deserialize, Serialize};
 const LIMIT_YUAN: i64 = 10_000_000_000_000;
 
 /// The one way an amount is written on the wire, as the document states it.
-pub const MONEY_PATTERN: &str = r"^-?(0|[1-9][0-9]{0,12})(\.[0-9]{1,2})?$";
+/// Zero has no sign: `"-0"` is refused, so a field that says "not negative"
+/// can refuse every `-` and still mean what the server does.
+pub const MONEY_PATTERN: &str = r"^(0(\.[0-9]{1,2})?|-?(0\.(0[1-9]|[1-9][0-9]?)|[1-9][0-9]{0,12}(\.[0-9]{1,2})?))$";
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MoneyError {
@@ -26,7 +28,7 @@ pub enum MoneyError {
     OutOfRange,
     #[error("must not be negative")]
     Negative,
-    #[error("must be written like \"1250.00\": digits with an optional '-' and at most two decimals; no '+', exponent, '_' or leading zeros")]
+    #[error("must be written like \"1250.00\": digits with an optional '-' and at most two decimals; no '+', exponent, '_', leading zeros or signed zero")]
     Shape,
 }
 
@@ -89,7 +91,11 @@ impl Money {
         if int.len() > 13 {
             return Err(MoneyError::OutOfRange);
         }
-        Self::parse_str(text)
+        let m = Self::parse_str(text)?;
+        if m == Money::ZERO && text.starts_with('-') {
+            return Err(MoneyError::Shape);
+        }
+        Ok(m)
     }
 
     pub fn from_fen(fen: i64) -> Self {
@@ -178,7 +184,8 @@ mod tests {
     fn the_wire_takes_one_shape() {
         assert_eq!(Money::parse_exact("-2500.5").unwrap().fen(), -250_050);
         assert_eq!(Money::parse_exact("0").unwrap(), Money::ZERO);
-        for bad in ["1e3", "1_000", "+5", "05", "5.", ".5", " 5", "", "-", "1,5"] {
+        assert_eq!(Money::parse_exact("-0.05").unwrap().fen(), -5);
+        for bad in ["1e3", "1_000", "+5", "05", "5.", ".5", " 5", "", "-", "1,5", "-0", "-0.0", "-0.00"] {
             assert_eq!(Money::parse_exact(bad), Err(MoneyError::Shape), "{bad}");
         }
         assert_eq!(Money::parse_exact("1.001"), Err(MoneyError::TooPrecise));
