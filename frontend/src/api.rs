@@ -29,6 +29,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use wasm_bindgen::JsValue;
 
+use crate::json::from_json;
 use crate::session::{Auth, Session, SignedOutBecause};
 
 pub const HEALTH_PATH: &str = "/healthz";
@@ -721,14 +722,6 @@ async fn body_text(method: &'static str, path: &'static str, response: Response)
 
 fn parse<T: DeserializeOwned>(method: &'static str, path: &'static str, text: &str) -> Result<T, ApiError> {
     from_json(text).map_err(|e| ApiError::Decode { method, path, reason: e.to_string() })
-}
-
-/// `text` as a `T`, read in two steps on purpose: the text parser is then
-/// compiled once (into a `Value`), and only the walk over the `Value` is
-/// compiled per type, which is shorter code than the parser inlined into
-/// every answer's type (2 KB gzip less WASM).
-pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, serde_json::Error> {
-    serde_json::from_str::<serde_json::Value>(text).and_then(serde_json::from_value)
 }
 
 async fn status_error(method: &'static str, path: &'static str, response: Response) -> ApiError {

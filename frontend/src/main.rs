@@ -18,6 +18,7 @@ mod catalogue;
 mod company;
 mod display;
 mod i18n;
+mod json;
 mod screens;
 mod session;
 mod widgets;

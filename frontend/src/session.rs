@@ -44,7 +44,7 @@ impl Session {
     /// A stored session, or `None` for anything unreadable (another
     /// version's shape, a hand-edited value).
     pub fn from_json(json: &str) -> Option<Session> {
-        crate::api::from_json::<Session>(json).ok().filter(|s| !s.access_token.is_empty() && !s.refresh_token.is_empty())
+        crate::json::from_json::<Session>(json).ok().filter(|s| !s.access_token.is_empty() && !s.refresh_token.is_empty())
     }
 }
 
