@@ -28,13 +28,19 @@ pub fn status_tone(status: &str) -> &'static str {
     }
 }
 
-/// A file's size as people read it: bytes, KB or MB (1024-based, one decimal).
+/// A file's size as people read it: bytes, KB or MB (1024-based, one
+/// decimal, half up). In whole tenths, not floats: formatting a float
+/// would compile float printing into the WASM for this one line.
 pub fn file_size(bytes: u64) -> String {
     const KB: u64 = 1024;
+    let tenths = |unit: u64| {
+        let t = (u128::from(bytes) * 10 + u128::from(unit) / 2) / u128::from(unit);
+        format!("{}.{}", t / 10, t % 10)
+    };
     match bytes {
         b if b < KB => format!("{b} B"),
-        b if b < KB * KB => format!("{:.1} KB", b as f64 / KB as f64),
-        b => format!("{:.1} MB", b as f64 / (KB * KB) as f64),
+        b if b < KB * KB => format!("{} KB", tenths(KB)),
+        _ => format!("{} MB", tenths(KB * KB)),
     }
 }
 
@@ -180,6 +186,10 @@ mod tests {
         assert_eq!(file_size(1023), "1023 B");
         assert_eq!(file_size(1536), "1.5 KB");
         assert_eq!(file_size(10 * 1024 * 1024), "10.0 MB");
+        assert_eq!(file_size(1024 * 1024 - 1), "1024.0 KB");
+        assert_eq!(file_size(1075), "1.0 KB");
+        assert_eq!(file_size(1076), "1.1 KB");
+        assert_eq!(file_size(u64::MAX), "17592186044416.0 MB");
     }
 
     #[test]
