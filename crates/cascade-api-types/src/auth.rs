@@ -132,9 +132,13 @@ pub struct ApiToken {
     pub role: Role,
     pub unit_id: i64,
     pub created_by: i64,
+    #[serde(deserialize_with = "crate::strict::timestamp")]
     pub created_at: DateTime<Utc>,
+    #[serde(default, deserialize_with = "crate::strict::opt_date")]
     pub expires_on: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "crate::strict::opt_timestamp")]
     pub revoked_at: Option<DateTime<Utc>>,
+    #[serde(default, deserialize_with = "crate::strict::opt_timestamp")]
     pub last_used_at: Option<DateTime<Utc>>,
 }
 
@@ -163,6 +167,7 @@ page!(
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditEntry {
     pub id: i64,
+    #[serde(deserialize_with = "crate::strict::timestamp")]
     pub at: DateTime<Utc>,
     /// The user who acted; none for a failed sign-in of an unknown name.
     pub actor_user_id: Option<i64>,

@@ -97,7 +97,9 @@ pub struct CustomField {
     /// Must be given when an object is created, and can never be cleared.
     pub required: bool,
     pub choices: Vec<String>,
+    #[serde(deserialize_with = "crate::strict::timestamp")]
     pub created_at: DateTime<Utc>,
+    #[serde(deserialize_with = "crate::strict::timestamp")]
     pub updated_at: DateTime<Utc>,
 }
 

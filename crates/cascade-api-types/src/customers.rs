@@ -66,8 +66,11 @@ pub struct Customer {
     pub owner_rep_id: Option<i64>,
     pub stage: ProcurementStage,
     /// When the stage last changed.
+    #[serde(deserialize_with = "crate::strict::timestamp")]
     pub stage_changed_at: DateTime<Utc>,
+    #[serde(deserialize_with = "crate::strict::timestamp")]
     pub created_at: DateTime<Utc>,
+    #[serde(deserialize_with = "crate::strict::timestamp")]
     pub updated_at: DateTime<Utc>,
     /// Custom field values by key (see `GET /api/v1/custom-fields`).
     #[serde(default)]
@@ -149,6 +152,7 @@ pub struct StageChange {
     /// Absent for the stage the customer was created with.
     pub from_stage: Option<ProcurementStage>,
     pub to_stage: ProcurementStage,
+    #[serde(deserialize_with = "crate::strict::timestamp")]
     pub changed_at: DateTime<Utc>,
     pub note: String,
 }
@@ -160,7 +164,9 @@ pub struct ProductLine {
     pub code: Code,
     pub name: String,
     pub active: bool,
+    #[serde(deserialize_with = "crate::strict::timestamp")]
     pub created_at: DateTime<Utc>,
+    #[serde(deserialize_with = "crate::strict::timestamp")]
     pub updated_at: DateTime<Utc>,
 }
 

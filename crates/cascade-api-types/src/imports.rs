@@ -232,7 +232,9 @@ pub struct ImportJob {
     pub total_errors: u64,
     /// Name of the uploaded file, when the client gave one.
     pub file_name: Option<String>,
+    #[serde(deserialize_with = "crate::strict::timestamp")]
     pub created_at: DateTime<Utc>,
+    #[serde(default, deserialize_with = "crate::strict::opt_timestamp")]
     pub finished_at: Option<DateTime<Utc>>,
 }
 

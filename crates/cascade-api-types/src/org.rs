@@ -45,7 +45,9 @@ pub struct OrgUnit {
     pub parent_id: Option<i64>,
     /// Distance from the root (the company is 0).
     pub depth: i32,
+    #[serde(deserialize_with = "crate::strict::timestamp")]
     pub created_at: DateTime<Utc>,
+    #[serde(deserialize_with = "crate::strict::timestamp")]
     pub updated_at: DateTime<Utc>,
 }
 

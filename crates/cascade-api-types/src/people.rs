@@ -17,10 +17,14 @@ pub struct Rep {
     pub unit_id: i64,
     pub status: RepStatus,
     /// Since when the status holds (hire date for a rep who was never away).
+    #[serde(deserialize_with = "crate::strict::date")]
     pub status_since: NaiveDate,
     pub rating: CapabilityRating,
+    #[serde(deserialize_with = "crate::strict::date")]
     pub hire_date: NaiveDate,
+    #[serde(deserialize_with = "crate::strict::timestamp")]
     pub created_at: DateTime<Utc>,
+    #[serde(deserialize_with = "crate::strict::timestamp")]
     pub updated_at: DateTime<Utc>,
     /// Custom field values by key (see `GET /api/v1/custom-fields`).
     #[serde(default)]
@@ -102,7 +106,9 @@ pub struct User {
     /// Whether a password is set (never the password or its hash).
     pub has_password: bool,
     pub active: bool,
+    #[serde(deserialize_with = "crate::strict::timestamp")]
     pub created_at: DateTime<Utc>,
+    #[serde(deserialize_with = "crate::strict::timestamp")]
     pub updated_at: DateTime<Utc>,
 }
 

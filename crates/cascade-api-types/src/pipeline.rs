@@ -17,12 +17,16 @@ pub struct Opportunity {
     pub owner_rep_id: i64,
     pub product_line_id: i64,
     pub amount: Money,
+    #[serde(deserialize_with = "crate::strict::date")]
     pub expected_close: NaiveDate,
     pub stage: FunnelStage,
     /// Required when the stage is `lost`.
     pub lost_reason: Option<String>,
+    #[serde(deserialize_with = "crate::strict::timestamp")]
     pub stage_changed_at: DateTime<Utc>,
+    #[serde(deserialize_with = "crate::strict::timestamp")]
     pub created_at: DateTime<Utc>,
+    #[serde(deserialize_with = "crate::strict::timestamp")]
     pub updated_at: DateTime<Utc>,
     /// Custom field values by key (see `GET /api/v1/custom-fields`).
     #[serde(default)]
@@ -103,8 +107,11 @@ pub struct OpportunityChange {
     pub id: i64,
     pub from_stage: Option<FunnelStage>,
     pub to_stage: FunnelStage,
+    #[serde(default, deserialize_with = "crate::strict::opt_date")]
     pub from_close: Option<NaiveDate>,
+    #[serde(deserialize_with = "crate::strict::date")]
     pub to_close: NaiveDate,
+    #[serde(deserialize_with = "crate::strict::timestamp")]
     pub changed_at: DateTime<Utc>,
 }
 
@@ -141,11 +148,13 @@ pub struct Visit {
     pub external_id: Option<String>,
     pub rep_id: i64,
     pub customer_id: i64,
+    #[serde(deserialize_with = "crate::strict::date")]
     pub visit_date: NaiveDate,
     pub kind: VisitKind,
     pub notes: String,
     /// True when this is the rep's first visit to this customer.
     pub new_customer: bool,
+    #[serde(deserialize_with = "crate::strict::timestamp")]
     pub created_at: DateTime<Utc>,
 }
 

@@ -156,7 +156,9 @@ pub struct Plan {
     pub version: i64,
     /// The number of the latest revision.
     pub revision: i64,
+    #[serde(deserialize_with = "crate::strict::timestamp")]
     pub created_at: DateTime<Utc>,
+    #[serde(deserialize_with = "crate::strict::timestamp")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -291,6 +293,7 @@ pub struct PlanLine {
     pub evidence: u64,
     /// Send back as `If-Match` to change the line.
     pub version: i64,
+    #[serde(deserialize_with = "crate::strict::timestamp")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -330,6 +333,7 @@ pub struct Evidence {
     /// SHA-256 of the content, hex: equal files are stored once.
     pub sha256: String,
     pub uploaded_by: Option<i64>,
+    #[serde(deserialize_with = "crate::strict::timestamp")]
     pub uploaded_at: DateTime<Utc>,
 }
 
@@ -357,6 +361,7 @@ pub struct PlanRevision {
     pub total: Money,
     pub actor_user_id: Option<i64>,
     pub actor: String,
+    #[serde(deserialize_with = "crate::strict::timestamp")]
     pub at: DateTime<Utc>,
     /// Lines whose suggestion or final value this revision changed.
     pub changed_lines: u64,
@@ -687,6 +692,7 @@ pub struct AdjustmentEntry {
     pub kind: String,
     pub reason: String,
     pub actor: String,
+    #[serde(deserialize_with = "crate::strict::timestamp")]
     pub at: DateTime<Utc>,
 }
 
@@ -749,6 +755,7 @@ pub struct TargetChange {
     /// The revision's reason as its author wrote it.
     pub reason: String,
     pub actor: String,
+    #[serde(deserialize_with = "crate::strict::timestamp")]
     pub at: DateTime<Utc>,
     /// The final target before; absent for the line's first value.
     pub from_final: Option<Money>,
@@ -785,6 +792,7 @@ pub struct FairnessScore {
     pub quarter: Period,
     pub score: u8,
     pub comment: String,
+    #[serde(deserialize_with = "crate::strict::timestamp")]
     pub created_at: DateTime<Utc>,
 }
 

@@ -16,8 +16,10 @@ pub struct SalesRecord {
     pub customer_id: i64,
     pub product_line_id: i64,
     /// Business date in the company's time zone.
+    #[serde(deserialize_with = "crate::strict::date")]
     pub booked_on: NaiveDate,
     pub amount: Money,
+    #[serde(deserialize_with = "crate::strict::timestamp")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -47,8 +49,10 @@ pub struct PeriodInfo {
     pub key: Period,
     pub kind: PeriodKind,
     /// First day, inclusive.
+    #[serde(deserialize_with = "crate::strict::date")]
     pub start: NaiveDate,
     /// Last day, inclusive.
+    #[serde(deserialize_with = "crate::strict::date")]
     pub end: NaiveDate,
     /// The periods one level down (a year's quarters, a quarter's months).
     pub children: Vec<Period>,

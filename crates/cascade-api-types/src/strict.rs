@@ -8,14 +8,16 @@
 //!   the type asks for a sequence (`Vec`, tuples, fixed arrays) or for any
 //!   value at all.
 //! - [`date`] and [`opt_date`] take `YYYY-MM-DD` with a four-digit year
-//!   only, so every stored date is written back in a form imports read.
+//!   only, so every stored date is written back in a form imports read;
+//!   [`timestamp`] and [`opt_timestamp`] take RFC 3339 instants as the
+//!   server writes them.
 //! - [`decimal`] and the fields' grammars take decimal *strings* whose
 //!   shape the document states as a pattern: no exponent, no `+`, no `_`,
 //!   no leading zeros, bounded digits, so no value can overflow arithmetic.
 
 use std::fmt;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::de::{self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, Unexpected, VariantAccess, Visitor};
 use serde::Deserialize;
@@ -296,6 +298,70 @@ optional!(
     opt_date => date: NaiveDate
 );
 
+/// An instant as the server writes one (RFC 3339: `2026-12-04T09:30:00Z`,
+/// `2026-12-04T09:30:00.123456Z`, or with an offset such as `+08:00`), in
+/// UTC. Read here rather than by chrono's `FromStr`, whose relaxed parser
+/// (spaces, lowercase, any of its formats) is most of the date code in the
+/// web app's WASM.
+pub fn parse_timestamp(text: &str) -> Option<DateTime<Utc>> {
+    if !text.is_ascii() || text.len() < 20 || text.as_bytes()[10] != b'T' {
+        return None;
+    }
+    let date = parse_date(&text[..10])?;
+    let rest = &text[11..];
+    let (time, zone) = rest.split_at(rest.find(['Z', '+', '-'])?);
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
+    let n = |s: &str| if digits(s) { s.parse::<u32>().ok() } else { None };
+    let (hms, fraction) = time.split_at_checked(8)?;
+    let nano = match fraction.strip_prefix('.') {
+        None if fraction.is_empty() => 0,
+        Some(f) if (1..=9).contains(&f.len()) => n(&format!("{f:0<9}"))?,
+        _ => return None,
+    };
+    if hms.as_bytes()[2] != b':' || hms.as_bytes()[5] != b':' {
+        return None;
+    }
+    let local = date.and_hms_nano_opt(n(&hms[..2])?, n(&hms[3..5])?, n(&hms[6..])?, nano)?;
+    let offset_seconds = match zone.as_bytes() {
+        b"Z" => 0,
+        [sign @ (b'+' | b'-'), _, _, b':', _, _] => {
+            let seconds = i32::try_from((n(&zone[1..3])? * 60 + n(&zone[4..6])?) * 60).ok()?;
+            if *sign == b'-' {
+                -seconds
+            } else {
+                seconds
+            }
+        }
+        _ => return None,
+    };
+    let offset = chrono::FixedOffset::east_opt(offset_seconds)?;
+    local.and_local_timezone(offset).single().map(|at| at.with_timezone(&Utc))
+}
+
+struct TimestampVisitor;
+
+impl Visitor<'_> for TimestampVisitor {
+    type Value = DateTime<Utc>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an instant as RFC 3339, such as 2026-12-04T09:30:00Z")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<DateTime<Utc>, E> {
+        parse_timestamp(v).ok_or_else(|| E::invalid_value(Unexpected::Str(v), &self))
+    }
+}
+
+/// An instant field: `#[serde(deserialize_with = "strict::timestamp")]`.
+pub fn timestamp<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+    d.deserialize_str(TimestampVisitor)
+}
+
+optional!(
+    /// An optional instant: `#[serde(default, deserialize_with = "strict::opt_timestamp")]`.
+    opt_timestamp => timestamp: DateTime<Utc>
+);
+
 /// The shape of a decimal request value: at most `int` digits before the
 /// point (no leading zeros), at most `frac` after it, a sign if `signed`,
 /// and inside `min ..= max`. `pattern` says the same to the document.
@@ -462,6 +528,56 @@ mod tests {
         assert_eq!(read(r#"{"name":"x","inner":{"a":-1.2e3}}"#).unwrap().inner, Some(Inner { a: -1200 }));
         assert!(read(r#"{"name":"x","inner":{"a":60.5}}"#).is_err());
         assert!(read(r#"{"name":"x","inner":{"a":1e19}}"#).is_err());
+    }
+
+    #[test]
+    fn timestamps_read_what_chrono_writes() {
+        for at in [
+            "2026-12-04T09:30:00Z",
+            "2026-12-04T09:30:00.5Z",
+            "2026-12-04T09:30:00.123456Z",
+            "2026-12-04T09:30:00.123456789Z",
+            "0001-01-01T00:00:00Z",
+            "2024-02-29T23:59:59.999999999Z",
+        ] {
+            let parsed = parse_timestamp(at).unwrap_or_else(|| panic!("{at}"));
+            assert_eq!(parsed, at.parse::<DateTime<Utc>>().unwrap(), "{at}");
+            assert_eq!(parse_timestamp(&parsed.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)), Some(parsed));
+            let written = serde_json::to_value(parsed).unwrap();
+            assert_eq!(parse_timestamp(written.as_str().unwrap()), Some(parsed), "serde writes {written}");
+        }
+        assert_eq!(parse_timestamp("2026-12-04T09:30:00+08:00"), parse_timestamp("2026-12-04T01:30:00Z"));
+        assert_eq!(parse_timestamp("2026-12-04T09:30:00-05:30"), parse_timestamp("2026-12-04T15:00:00Z"));
+    }
+
+    #[test]
+    fn timestamps_refuse_other_shapes() {
+        for bad in [
+            "",
+            "2026-12-04",
+            "2026-12-04T09:30:00",
+            "2026-12-04 09:30:00Z",
+            "2026-12-04t09:30:00Z",
+            "2026-12-04T09:30:00z",
+            "2026-12-04T9:30:00Z",
+            "2026-12-04T09:30Z",
+            "2026-12-04T09:30:00.Z",
+            "2026-12-04T09:30:00.1234567890Z",
+            "2026-12-04T24:00:00Z",
+            "2026-12-04T09:60:00Z",
+            "2026-02-30T09:30:00Z",
+            "2026-12-04T09:30:00+0800",
+            "2026-12-04T09:30:00+08",
+            "2026-12-04T09:30:00+24:00",
+            "2026-12-04T09:30:00ZZ",
+            "2026-12-04T09:3０:00Z",
+            "2026-12-04T+9:30:00Z",
+            "+2026-12-04T09:30:00Z",
+            "2026-12-04T09:30:00.+1Z",
+            "2026-12-04T09:30:00 Z",
+        ] {
+            assert_eq!(parse_timestamp(bad), None, "{bad:?}");
+        }
     }
 
     #[test]

@@ -32,6 +32,7 @@ pub struct Company {
     pub language: String,
     /// Today's date in the company's time zone (not the server's, not the
     /// browser's): the date business dates are compared with.
+    #[serde(deserialize_with = "crate::strict::date")]
     pub today: NaiveDate,
     /// The fiscal quarter containing `today`, e.g. `2026-Q4`.
     pub quarter: Period,

@@ -619,7 +619,7 @@ fn change_details(found: Vec<Change>) -> AnyView {
 /// zone (the exact one kept in `datetime`), a role in words, else as shown.
 fn readable(key: Option<&str>, text: String) -> AnyView {
     let locale = Locale::expect();
-    if let Ok(at) = DateTime::parse_from_rfc3339(&text) {
+    if let Some(at) = cascade_api_types::strict::parse_timestamp(&text) {
         let company = CompanyInfo::expect();
         let millis = at.timestamp_millis();
         let exact = text.clone();
