@@ -16,6 +16,7 @@ pub mod period;
 pub mod scores;
 pub mod stage;
 pub mod text;
+pub mod tracking;
 
 pub use access::{Permission, Role};
 pub use money::{Money, MoneyError, MONEY_PATTERN};
