@@ -213,6 +213,50 @@ pub fn heat(facts: &CustomerFacts, window: Window, today: NaiveDate, thresholds:
     Verdict { heat: worst, reasons: found.into_iter().map(|(_, r)| r).collect() }
 }
 
+/// One recorded stage move of a customer (`from` is `None` for the record
+/// written when it was added).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StageMove {
+    pub from: Option<ProcurementStage>,
+    pub to: ProcurementStage,
+    pub on: NaiveDate,
+}
+
+/// Whether a move goes forward: to a later stage, or out of `lost` back
+/// into the order (the customer is being worked again).
+fn advances(from: ProcurementStage, to: ProcurementStage) -> bool {
+    match (from.rank(), to.rank()) {
+        (Some(f), Some(t)) => t > f,
+        (None, Some(_)) => true,
+        (_, None) => false,
+    }
+}
+
+/// `last_advance` and `stage_since` of [`CustomerFacts`] from the day the
+/// customer was added and its recorded moves, in any order.
+pub fn stage_days(added: NaiveDate, moves: &[StageMove]) -> (NaiveDate, NaiveDate) {
+    let last_advance =
+        moves.iter().filter(|m| m.from.is_some_and(|from| advances(from, m.to))).map(|m| m.on).fold(added, NaiveDate::max);
+    let stage_since = moves.iter().map(|m| m.on).fold(added, NaiveDate::max);
+    (last_advance, stage_since)
+}
+
+/// One recorded change of an open deal's expected close.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CloseMove {
+    pub from: Option<NaiveDate>,
+    pub to: NaiveDate,
+}
+
+/// How an open deal's expected close has slipped: how many times it moved
+/// later, and whether it now lies after the period having once been inside
+/// it (a deal first expected after the period has not slipped out of it).
+pub fn deal_slips(moves: &[CloseMove], close: NaiveDate, window: Window) -> (u32, bool) {
+    let later = moves.iter().filter(|m| m.from.is_some_and(|from| m.to > from)).count();
+    let was_inside = moves.iter().any(|m| m.from.is_some_and(|from| from <= window.last_day) || m.to <= window.last_day);
+    (u32::try_from(later).unwrap_or(u32::MAX), close > window.last_day && was_inside)
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
@@ -336,6 +380,37 @@ mod tests {
         }
         assert_eq!(HeatReason::Idle { days: 47 }.words(Lang::Zh), "47 天未推进");
         assert_eq!(serde_json::to_value(HeatReason::Idle { days: 47 }).unwrap(), serde_json::json!({"kind": "idle", "days": 47}));
+    }
+
+    #[test]
+    fn the_last_advance_is_the_last_forward_move() {
+        let m = |from: Option<ProcurementStage>, to, on: &str| StageMove { from, to, on: day(on) };
+        use ProcurementStage::*;
+        let moves = [
+            m(None, NotEngaged, "2026-03-01"),
+            m(Some(NotEngaged), InContact, "2026-04-10"),
+            m(Some(InContact), InHospital, "2026-06-01"),
+            m(Some(InHospital), InContact, "2026-09-15"),
+        ];
+        assert_eq!(stage_days(day("2026-03-01"), &moves), (day("2026-06-01"), day("2026-09-15")));
+        assert_eq!(stage_days(day("2026-03-01"), &moves[..1]), (day("2026-03-01"), day("2026-03-01")));
+        let back = [m(Some(InContact), Lost, "2026-07-01"), m(Some(Lost), InContact, "2026-11-20")];
+        assert_eq!(stage_days(day("2026-03-01"), &back), (day("2026-11-20"), day("2026-11-20")));
+        assert_eq!(stage_days(day("2026-03-01"), &[]), (day("2026-03-01"), day("2026-03-01")));
+    }
+
+    #[test]
+    fn a_deal_slips_out_of_the_period_only_from_inside_it() {
+        let mv = |from: Option<&str>, to: &str| CloseMove { from: from.map(day), to: day(to) };
+        let moves = [mv(None, "2026-11-30"), mv(Some("2026-11-30"), "2026-12-20"), mv(Some("2026-12-20"), "2027-01-15")];
+        assert_eq!(deal_slips(&moves, day("2027-01-15"), Q4), (2, true));
+        assert_eq!(deal_slips(&moves[..2], day("2026-12-20"), Q4), (1, false));
+        let pulled_in = [mv(None, "2026-12-20"), mv(Some("2026-12-20"), "2026-12-10")];
+        assert_eq!(deal_slips(&pulled_in, day("2026-12-10"), Q4), (0, false));
+        let next_year = [mv(None, "2027-02-01"), mv(Some("2027-02-01"), "2027-03-01")];
+        assert_eq!(deal_slips(&next_year, day("2027-03-01"), Q4), (1, false));
+        let back_in = [mv(None, "2026-12-01"), mv(Some("2026-12-01"), "2027-01-10"), mv(Some("2027-01-10"), "2026-12-28")];
+        assert_eq!(deal_slips(&back_in, day("2026-12-28"), Q4), (1, false));
     }
 
     fn any_facts() -> impl Strategy<Value = CustomerFacts> {
