@@ -2,5 +2,6 @@
 //! their reasons out, no I/O. The store gathers the facts in the caller's
 //! scope; the server answers with the verdicts.
 
+pub mod alerts;
 pub mod funnel;
 pub mod heat;
