@@ -11,6 +11,7 @@ pub mod calendar;
 pub mod calibration;
 pub mod cascade;
 pub mod explain;
+pub mod jobs;
 pub mod money;
 pub mod period;
 pub mod scores;
