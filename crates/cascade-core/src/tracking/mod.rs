@@ -5,3 +5,4 @@
 pub mod alerts;
 pub mod funnel;
 pub mod heat;
+pub mod history;
