@@ -114,6 +114,7 @@ pub trait Store:
     + AccessStore
     + CustomFieldStore
     + planning::PlanStore
+    + JobStore
     + Send
     + Sync
 {
@@ -325,6 +326,35 @@ pub trait SalesStore {
         params: &ListParams,
     ) -> StoreResult<Page<api::SalesRecord>>;
     async fn delete_sales_record(&self, scope: &Scope, id: i64) -> StoreResult<()>;
+}
+
+/// Runs of scheduled jobs and of jobs started by hand. Job runs are the
+/// system's own records, not company data of a unit: nothing here is scoped.
+#[async_trait]
+pub trait JobStore {
+    /// Records the start of a run of `job` for `slot` (the company's local
+    /// time; `None` for a run by hand) under `slot_key`. `None` when that
+    /// key already has a run: another server took the slot, so this one
+    /// must not run it.
+    async fn claim_job_run(
+        &self,
+        job: &str,
+        slot_key: &str,
+        slot: Option<chrono::NaiveDateTime>,
+        trigger: api::JobTrigger,
+    ) -> StoreResult<Option<api::JobRun>>;
+    /// Records how a run ended.
+    async fn finish_job_run(
+        &self,
+        id: i64,
+        outcome: api::JobOutcome,
+        counts: &std::collections::BTreeMap<String, u64>,
+        error: Option<&str>,
+    ) -> StoreResult<api::JobRun>;
+    /// The latest slot of `job` that a scheduled run has claimed.
+    async fn last_job_slot(&self, job: &str) -> StoreResult<Option<chrono::NaiveDateTime>>;
+    /// The newest runs first, of one job or of all, at most `limit`.
+    async fn list_job_runs(&self, job: Option<&str>, limit: u32) -> StoreResult<Vec<api::JobRun>>;
 }
 
 /// Bulk imports, their jobs, and exports.

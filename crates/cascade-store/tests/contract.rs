@@ -38,6 +38,7 @@ contract!(
     product_lines_in_use_cannot_be_deleted,
     migrations_are_idempotent,
     plan_facts_sum_sales_exactly_through_every_kind_of_write,
+    job_slots_are_claimed_once_across_servers,
 );
 
 fn code(s: &str) -> Code {
@@ -778,6 +779,58 @@ async fn product_lines_in_use_cannot_be_deleted(db: TestDb) {
         .await
         .unwrap();
     assert!(active.items.is_empty());
+}
+
+/// Two servers on one database race for the same slots: every slot is
+/// claimed by exactly one of them; a run by hand never takes a slot; a
+/// finished run keeps its outcome and counts.
+async fn job_slots_are_claimed_once_across_servers(db: TestDb) {
+    use std::collections::BTreeMap;
+
+    use chrono::NaiveDateTime;
+    let other = cascade_store::connect(&db.url, 4).await.unwrap();
+    let slot = |day: u32| NaiveDate::from_ymd_opt(2026, 12, day).unwrap().and_hms_opt(6, 0, 0).unwrap();
+    let key = |s: NaiveDateTime| cascade_core::jobs::slot_key("alerts", s);
+    for day in 1..=20 {
+        let k = key(slot(day));
+        let (a, b) = tokio::join!(
+            db.store.claim_job_run("alerts", &k, Some(slot(day)), JobTrigger::Schedule),
+            other.claim_job_run("alerts", &k, Some(slot(day)), JobTrigger::Schedule),
+        );
+        let (a, b) = (a.unwrap(), b.unwrap());
+        assert!(a.is_some() != b.is_some(), "day {day}: exactly one server runs the slot ({a:?}, {b:?})");
+    }
+    assert_eq!(db.store.last_job_slot("alerts").await.unwrap(), Some(slot(20)));
+    assert_eq!(db.store.last_job_slot("reports").await.unwrap(), None);
+
+    let manual = other.claim_job_run("alerts", "alerts@manual@1", None, JobTrigger::Manual).await.unwrap().unwrap();
+    assert_eq!((manual.slot, manual.trigger, manual.outcome), (None, JobTrigger::Manual, None));
+    assert_eq!(db.store.last_job_slot("alerts").await.unwrap(), Some(slot(20)), "a run by hand is no slot");
+    let counts: BTreeMap<String, u64> = [("alerts_opened".to_owned(), 3), ("customers".to_owned(), 3000)].into();
+    let done = db.store.finish_job_run(manual.id, JobOutcome::Succeeded, &counts, None).await.unwrap();
+    assert_eq!((done.outcome, &done.counts, done.error.as_deref()), (Some(JobOutcome::Succeeded), &counts, None));
+    assert!(done.finished_at.is_some_and(|f| f >= done.started_at));
+    let failed = db
+        .store
+        .claim_job_run("reports", "reports@2026-11-30T09:00", Some(slot(1)), JobTrigger::Schedule)
+        .await
+        .unwrap()
+        .unwrap();
+    let failed =
+        db.store.finish_job_run(failed.id, JobOutcome::Failed, &BTreeMap::new(), Some("DingTalk answered 503")).await.unwrap();
+    assert_eq!(failed.error.as_deref(), Some("DingTalk answered 503"));
+    assert!(matches!(
+        db.store.finish_job_run(-1, JobOutcome::Failed, &BTreeMap::new(), None).await,
+        Err(StoreError::NotFound { .. })
+    ));
+
+    let all = db.store.list_job_runs(None, 100).await.unwrap();
+    assert_eq!(all.len(), 22);
+    assert!(all.windows(2).all(|w| (w[0].started_at, w[0].id) >= (w[1].started_at, w[1].id)), "newest first");
+    let reports = db.store.list_job_runs(Some("reports"), 100).await.unwrap();
+    assert_eq!(reports.iter().map(|r| r.id).collect::<Vec<_>>(), [failed.id]);
+    assert_eq!(db.store.list_job_runs(Some("alerts"), 5).await.unwrap().len(), 5);
+    other.close().await;
 }
 
 async fn migrations_are_idempotent(db: TestDb) {

@@ -7,6 +7,7 @@ mod access;
 mod custom_fields;
 mod customers;
 mod imports;
+mod jobs;
 mod opportunities;
 mod org_units;
 mod plans;
