@@ -23,6 +23,10 @@ impl JobTrigger {
             JobTrigger::Manual => "manual",
         }
     }
+
+    pub fn parse(text: &str) -> Option<JobTrigger> {
+        [JobTrigger::Schedule, JobTrigger::Manual].into_iter().find(|t| t.as_str() == text)
+    }
 }
 
 /// How a finished run ended.
@@ -40,6 +44,10 @@ impl JobOutcome {
             JobOutcome::Succeeded => "succeeded",
             JobOutcome::Failed => "failed",
         }
+    }
+
+    pub fn parse(text: &str) -> Option<JobOutcome> {
+        [JobOutcome::Succeeded, JobOutcome::Failed].into_iter().find(|o| o.as_str() == text)
     }
 }
 

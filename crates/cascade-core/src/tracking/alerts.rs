@@ -238,16 +238,15 @@ pub fn no_new_customer_visits(rep: &RepFacts, today: NaiveDate, settings: AlertS
     })
 }
 
-/// A rep departing or on leave who holds deals at contract or later (a
-/// signed contract still has its payment to collect);
+/// A rep departing or on leave who holds open deals at contract or later
+/// (`payment` is paid, so the open ones are at `contract`);
 /// the suggested receiver is the active rep of the same unit with the
 /// fewest open deals (`colleagues`: id, name, open deals).
 pub fn handover_risk(rep: &RepFacts, deals: &[DealRef], colleagues: &[(i64, String, u32)]) -> Option<Finding> {
     if rep.status == RepStatus::Active {
         return None;
     }
-    let late: Vec<DealRef> =
-        deals.iter().filter(|d| matches!(d.stage, FunnelStage::Contract | FunnelStage::Payment)).cloned().collect();
+    let late: Vec<DealRef> = deals.iter().filter(|d| d.stage == FunnelStage::Contract).cloned().collect();
     if late.is_empty() {
         return None;
     }
@@ -399,6 +398,7 @@ mod tests {
             deal(2, "兰州大学第二医院", FunnelStage::Contract),
             deal(3, "宁夏医科大学总医院", FunnelStage::Contract),
             deal(4, "西安市第一医院", FunnelStage::Quote),
+            deal(5, "西安市中心医院", FunnelStage::Payment),
         ];
         let colleagues = [(8, "彭睿斌".to_string(), 5), (9, "毛英波".to_string(), 2), (7, "袁丹家".to_string(), 0)];
         let f = handover_risk(&rep(RepStatus::Departed, &[]), &deals, &colleagues).unwrap();
@@ -409,7 +409,10 @@ mod tests {
         let alone = handover_risk(&rep(RepStatus::OnLeave, &[]), &deals, &[]).unwrap();
         assert!(alone.evidence.action(Lang::Zh).starts_with("本单位没有在岗销售代表"));
         assert!(handover_risk(&rep(RepStatus::Active, &[]), &deals, &colleagues).is_none());
-        assert!(handover_risk(&rep(RepStatus::Departed, &[]), &deals[3..], &colleagues).is_none(), "a quote is no handover risk");
+        assert!(
+            handover_risk(&rep(RepStatus::Departed, &[]), &deals[3..], &colleagues).is_none(),
+            "a quote or a paid deal is no handover risk"
+        );
     }
 
     #[test]

@@ -294,7 +294,7 @@ mod tests {
         let h = health(&facts());
         // Weighted pipeline 100k + 300k + 350k = 750k against 600k to go.
         assert_eq!(value(&h.parts[0]), Decimal::new(125, 2));
-        assert_eq!(h.parts[0].points, Decimal::new(125, 2) / Decimal::from(3) * Decimal::from(30));
+        assert_eq!(h.parts[0].points.round_dp(6), Decimal::new(125, 1), "1.25 of 3× earns 30 × 1.25 / 3");
         // Rates 0.4/0.5, 0.5/0.5, 0.5/0.8: mean (0.8 + 1 + 0.625) / 3.
         assert_eq!(value(&h.parts[1]), (Decimal::new(8, 1) + Decimal::ONE + Decimal::new(625, 3)) / Decimal::from(3));
         // The contract deal has sat 90 days against 2 × 30: one of three is stuck.

@@ -24,16 +24,8 @@ struct Row {
 
 impl Row {
     fn into_api(self) -> StoreResult<JobRun> {
-        let trigger = |t: &str| match t {
-            "schedule" => Ok(JobTrigger::Schedule),
-            "manual" => Ok(JobTrigger::Manual),
-            _ => Err(()),
-        };
-        let outcome = |o: &str| match o {
-            "succeeded" => Ok(JobOutcome::Succeeded),
-            "failed" => Ok(JobOutcome::Failed),
-            _ => Err(()),
-        };
+        let trigger = |t: &str| JobTrigger::parse(t).ok_or(());
+        let outcome = |o: &str| JobOutcome::parse(o).ok_or(());
         Ok(JobRun {
             id: self.id,
             job: self.job,
