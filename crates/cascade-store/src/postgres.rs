@@ -16,6 +16,9 @@ pub(crate) use sql::SqlStore;
 
 pub(crate) const BACKEND: Backend = Backend::Postgres;
 
+/// How every transaction of the store begins (see the SQLite side).
+pub(crate) const BEGIN: &str = "BEGIN";
+
 /// What an import runs first and last, around its batches, so that the
 /// `sales_quarters` summary is merged once per import instead of once per
 /// statement (see migration 0006).

@@ -16,6 +16,13 @@ pub(crate) use sql::SqlStore;
 
 pub(crate) const BACKEND: Backend = Backend::Sqlite;
 
+/// How every transaction of the store begins. Each one writes, and most
+/// read first: a deferred `BEGIN` would take a read snapshot and then fail
+/// at once with "database is locked" (`SQLITE_BUSY`, which the busy timeout
+/// does not wait out) if another connection wrote before its first write.
+/// `IMMEDIATE` takes the write lock up front, waiting up to the busy timeout.
+pub(crate) const BEGIN: &str = "BEGIN IMMEDIATE";
+
 /// SQLite's triggers update the `sales_quarters` summary row by row in
 /// place, so imports need nothing around their batches (see the PostgreSQL
 /// side).

@@ -39,6 +39,7 @@ contract!(
     migrations_are_idempotent,
     plan_facts_sum_sales_exactly_through_every_kind_of_write,
     job_slots_are_claimed_once_across_servers,
+    transactions_that_read_then_write_wait_for_each_other,
 );
 
 fn code(s: &str) -> Code {
@@ -722,6 +723,42 @@ async fn refresh_tokens_are_spent_once_and_reuse_revokes_the_family(db: TestDb) 
     db.store.insert_refresh_token(&token("e", "I")).await.unwrap();
     db.store.update_user(&all(), u.id, &UserPatch::default(), Some("new hash")).await.unwrap();
     assert!(matches!(db.store.spend_refresh_token("e", now).await.unwrap(), Spent::Replayed { .. }));
+}
+
+/// Many sign-ins refreshing at once while others sign in: a transaction
+/// that reads before it writes waits for the others instead of failing
+/// ("database is locked" on SQLite, a 500 to the user, once seen by a
+/// browser test).
+async fn transactions_that_read_then_write_wait_for_each_other(db: TestDb) {
+    let t = tree(&db).await;
+    let u = db.store.create_user(&all(), &new_user("u", Role::Hq, t.hq.id, None), Some("h")).await.unwrap();
+    let now = chrono::Utc::now();
+    let token = |hash: String| NewRefreshToken {
+        user_id: u.id,
+        family: hash.clone(),
+        token_hash: hash,
+        issued_at: now,
+        expires_at: now + chrono::Duration::hours(1),
+    };
+    for i in 0..40 {
+        db.store.insert_refresh_token(&token(format!("old{i}"))).await.unwrap();
+    }
+    let other = cascade_store::connect(&db.url, 4).await.unwrap();
+    let spends = (0..40).map(|i| {
+        let store = if i % 2 == 0 { db.store.clone() } else { other.clone() };
+        async move { store.spend_refresh_token(&format!("old{i}"), now).await }
+    });
+    let inserts = (0..40).map(|i| {
+        let store = if i % 2 == 0 { other.clone() } else { db.store.clone() };
+        let t = token(format!("new{i}"));
+        async move { store.insert_refresh_token(&t).await }
+    });
+    let (spent, inserted) = tokio::join!(futures_util::future::join_all(spends), futures_util::future::join_all(inserts));
+    for (i, s) in spent.into_iter().enumerate() {
+        assert!(matches!(s, Ok(Spent::Fresh { .. })), "spend {i}: {s:?}");
+    }
+    assert!(inserted.iter().all(Result::is_ok), "{inserted:?}");
+    other.close().await;
 }
 
 async fn permissions_are_seeded_once_and_the_audit_log_is_append_only(db: TestDb) {

@@ -176,7 +176,7 @@ impl AccessStore for SqlStore {
     }
 
     async fn set_permissions(&self, role: Role, permissions: &BTreeSet<Permission>) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(super::super::BEGIN).await?;
         sqlx::query("DELETE FROM role_permissions WHERE role = $1").bind(role.as_str()).execute(&mut *tx).await?;
         for p in permissions {
             sqlx::query("INSERT INTO role_permissions (role, permission) VALUES ($1, $2)")
@@ -190,7 +190,7 @@ impl AccessStore for SqlStore {
     }
 
     async fn seed_permissions(&self, matrix: &[(Role, BTreeSet<Permission>)]) -> StoreResult<bool> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(super::super::BEGIN).await?;
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM role_permissions").fetch_one(&mut *tx).await?;
         if n > 0 {
             return Ok(false);
@@ -229,7 +229,7 @@ impl AccessStore for SqlStore {
     }
 
     async fn spend_refresh_token(&self, token_hash: &str, at: DateTime<Utc>) -> StoreResult<Spent> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(super::super::BEGIN).await?;
         let row: Option<(i64, i64, String, DateTime<Utc>, Option<DateTime<Utc>>, Option<DateTime<Utc>>)> = sqlx::query_as(
             "SELECT id, user_id, family, expires_at, used_at, revoked_at FROM refresh_tokens WHERE token_hash = $1",
         )

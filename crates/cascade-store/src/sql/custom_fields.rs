@@ -113,7 +113,7 @@ impl CustomFieldStore for SqlStore {
     async fn delete_custom_field(&self, id: i64) -> StoreResult<CustomField> {
         let cur = self.get_custom_field(id).await?;
         let table = table_of(cur.entity);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(super::super::BEGIN).await?;
         // The key was checked when the field was made; it is part of a JSON path, not a value.
         sqlx::query(&format!("UPDATE {table} SET custom = {}", super::super::json_without("custom", &cur.key)))
             .execute(&mut *tx)

@@ -82,7 +82,7 @@ impl CustomerStore for SqlStore {
         }
         let stage = new.stage.unwrap_or(ProcurementStage::NotEngaged);
         let ts = now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(super::super::BEGIN).await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO customers (code, name, grade, province, city, unit_id, owner_rep_id, stage, stage_changed_at, created_at, updated_at, custom) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $9, $10) RETURNING id",
@@ -159,7 +159,7 @@ impl CustomerStore for SqlStore {
         };
         let ts = now();
         let stage_change = patch.stage.filter(|s| *s != cur.stage);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(super::super::BEGIN).await?;
         sqlx::query(
             "UPDATE customers SET name = $1, grade = $2, province = $3, city = $4, unit_id = $5, owner_rep_id = $6, \
              stage = $7, stage_changed_at = $8, updated_at = $9, custom = $11 WHERE id = $10",

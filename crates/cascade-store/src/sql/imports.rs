@@ -61,7 +61,7 @@ impl ImportStore for SqlStore {
     }
 
     async fn apply_import(&self, scope: &Scope, mut rx: tokio::sync::mpsc::Receiver<ImportMsg>) -> StoreResult<ImportOutcome> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(super::super::BEGIN).await?;
         if let Some((defer, _)) = super::super::SUMMARY_BATCH {
             sqlx::query(defer).execute(&mut *tx).await?;
         }
@@ -108,7 +108,7 @@ impl ImportStore for SqlStore {
             Ok(plan) => plan,
             Err(errors) => return Ok(Err(errors)),
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(super::super::BEGIN).await?;
         let mut changed = 0;
         let mut ids: HashMap<String, (i64, String, i64)> =
             existing.iter().map(|u| (u.code.clone(), (u.id, u.path.clone(), depth_of(&u.path)))).collect();

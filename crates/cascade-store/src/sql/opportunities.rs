@@ -103,7 +103,7 @@ impl OpportunityStore for SqlStore {
         let stage = new.stage.unwrap_or(FunnelStage::Lead);
         check_lost(stage, new.lost_reason.as_deref())?;
         let ts = now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(super::super::BEGIN).await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO opportunities (external_id, name, customer_id, owner_rep_id, product_line_id, amount_fen, expected_close, \
              stage, lost_reason, stage_changed_at, created_at, updated_at, custom) \
@@ -211,7 +211,7 @@ impl OpportunityStore for SqlStore {
         let stage_moved = stage != cur.stage;
         let close_moved = close != cur.expected_close;
         let ts = now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(super::super::BEGIN).await?;
         sqlx::query(
             "UPDATE opportunities SET name = $1, owner_rep_id = $2, product_line_id = $3, amount_fen = $4, expected_close = $5, \
              stage = $6, lost_reason = $7, stage_changed_at = $8, updated_at = $9, custom = $11 WHERE id = $10",

@@ -87,7 +87,7 @@ impl OrgUnitStore for SqlStore {
             return Err(StoreError::invalid("kind", "must be company for the root, and only for the root"));
         }
         let ts = now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(super::super::BEGIN).await?;
         // The path needs the new id, so the row is written with a unique
         // placeholder path and completed in the same transaction.
         let id: i64 = sqlx::query_scalar(
@@ -151,7 +151,7 @@ impl OrgUnitStore for SqlStore {
 
     async fn update_org_unit(&self, scope: &Scope, id: i64, patch: &OrgUnitPatch) -> StoreResult<OrgUnit> {
         let unit = self.unit_row(scope, id).await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(super::super::BEGIN).await?;
         let ts = now();
         if let Some(kind) = patch.kind {
             if (unit.parent_id.is_none()) != (kind == OrgUnitKind::Company) {

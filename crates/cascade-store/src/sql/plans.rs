@@ -658,7 +658,7 @@ impl PlanStore for SqlStore {
 
     async fn write_plans(&self, writes: &[PlanWrite], effects: &[SideEffect], actor: &Actor) -> StoreResult<()> {
         let ts = now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(super::super::BEGIN).await?;
         for e in effects {
             apply_effect(&mut tx, e, ts).await?;
         }
@@ -856,7 +856,7 @@ impl PlanStore for SqlStore {
         user_id: Option<i64>,
     ) -> StoreResult<Evidence> {
         let sha: String = Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(super::super::BEGIN).await?;
         sqlx::query(
             "INSERT INTO evidence_blobs (sha256, content_type, size_bytes, bytes) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (sha256) DO NOTHING",

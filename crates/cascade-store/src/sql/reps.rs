@@ -192,7 +192,7 @@ impl RepStore for SqlStore {
                 ),
             ));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(super::super::BEGIN).await?;
         sqlx::query("UPDATE users SET rep_id = NULL WHERE rep_id = $1").bind(id).execute(&mut *tx).await?;
         sqlx::query("DELETE FROM reps WHERE id = $1")
             .bind(id)

@@ -148,7 +148,7 @@ impl UserStore for SqlStore {
             Some(v) => v.clone(),
             None => cur.dingtalk_userid.clone(),
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(super::super::BEGIN).await?;
         sqlx::query(
             "UPDATE users SET display_name = $1, rep_id = $2, dingtalk_userid = $3, active = $4, role = $5, unit_id = $6, \
              password_hash = COALESCE($7, password_hash), updated_at = $8 WHERE id = $9",
@@ -184,7 +184,7 @@ impl UserStore for SqlStore {
 
     async fn delete_user(&self, scope: &Scope, id: i64) -> StoreResult<()> {
         self.get_user(scope, id).await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(super::super::BEGIN).await?;
         sqlx::query("DELETE FROM refresh_tokens WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
         // Only API tokens still point at a user (the audit log keeps no key).
         sqlx::query("DELETE FROM users WHERE id = $1")

@@ -53,7 +53,7 @@ impl VisitStore for SqlStore {
     async fn create_visit(&self, scope: &Scope, new: &NewVisit) -> StoreResult<Visit> {
         self.check_customer(scope, new.customer_id, "customer_id").await?;
         self.check_rep(scope, new.rep_id, "rep_id").await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(super::super::BEGIN).await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO visits (external_id, rep_id, customer_id, visit_date, kind, notes, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
